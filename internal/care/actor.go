@@ -21,6 +21,9 @@ type Actor struct {
 	Acting Membership
 	// Memberships lists every team the user belongs to, including Acting.
 	Memberships []Membership
+	// System marks joinedup acting on its own behalf or on an operator's at
+	// the command line, who already holds the database's keys.
+	System bool
 }
 
 // Role is the role the actor is acting in.
@@ -49,6 +52,6 @@ func (a Actor) InOrg(orgID string) bool {
 	return false
 }
 
-// System is the actor used for work joinedup does by itself, such as
-// scheduled jobs and the demo loader.
-var System = Actor{UserID: "", Name: "joinedup"}
+// SystemActor is the actor for work joinedup does by itself (scheduled jobs,
+// the demo loader) or on an operator's command; what names who it was.
+func SystemActor(what string) Actor { return Actor{Name: what, System: true} }

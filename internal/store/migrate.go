@@ -1,0 +1,164 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
+var migrationFiles embed.FS
+
+// Migration is one numbered schema change.
+type Migration struct {
+	Version int
+	Name    string
+	sql     string
+}
+
+func (s *Store) migrations() ([]Migration, error) {
+	dir := "migrations/" + string(s.dialect)
+	entries, err := fs.ReadDir(migrationFiles, dir)
+	if err != nil {
+		return nil, err
+	}
+	var list []Migration
+	for _, e := range entries {
+		name := e.Name()
+		num, rest, ok := strings.Cut(name, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || !strings.HasSuffix(rest, ".sql") {
+			return nil, fmt.Errorf("migration file %s is not named NNNN_name.sql", name)
+		}
+		body, err := fs.ReadFile(migrationFiles, path.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		list = append(list, Migration{Version: v, Name: strings.TrimSuffix(rest, ".sql"), sql: string(body)})
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].Version < list[j].Version })
+	for i, m := range list {
+		if m.Version != i+1 {
+			return nil, fmt.Errorf("migrations must be numbered 1, 2, 3…; found %d where %d was expected", m.Version, i+1)
+		}
+	}
+	return list, nil
+}
+
+func (s *Store) ensureMigrationTable(ctx context.Context) error {
+	ts := "TIMESTAMP"
+	if s.dialect == Postgres {
+		ts = "TIMESTAMPTZ"
+	}
+	_, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version INTEGER PRIMARY KEY,
+		name TEXT NOT NULL,
+		applied_at `+ts+` NOT NULL)`)
+	return err
+}
+
+func (s *Store) appliedVersions(ctx context.Context, t *tx) (map[int]bool, error) {
+	rows, err := t.query(ctx, `SELECT version FROM schema_migrations`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		applied[v] = true
+	}
+	return applied, rows.Err()
+}
+
+// PendingMigrations lists the migrations not yet applied. It reports an
+// error if the database is newer than this binary, which would mean an
+// older joinedup is running against an upgraded database.
+func (s *Store) PendingMigrations(ctx context.Context) ([]Migration, error) {
+	all, err := s.migrations()
+	if err != nil {
+		return nil, err
+	}
+	var pending []Migration
+	err = s.read(ctx, func(t *tx) error {
+		var exists bool
+		var probe string
+		if s.dialect == Postgres {
+			probe = `SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'schema_migrations')`
+		} else {
+			probe = `SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations')`
+		}
+		if err := t.queryRow(ctx, probe).Scan(&exists); err != nil {
+			return err
+		}
+		if !exists {
+			pending = all
+			return nil
+		}
+		applied, err := s.appliedVersions(ctx, t)
+		if err != nil {
+			return err
+		}
+		for v := range applied {
+			if v > len(all) {
+				return fmt.Errorf("the database has migration %d, which this version of joinedup does not know: upgrade joinedup", v)
+			}
+		}
+		for _, m := range all {
+			if !applied[m.Version] {
+				pending = append(pending, m)
+			}
+		}
+		return nil
+	})
+	return pending, err
+}
+
+// Migrate applies every pending migration, each in its own transaction, and
+// returns the ones it applied. On PostgreSQL an advisory lock makes
+// instances that start together take turns.
+func (s *Store) Migrate(ctx context.Context) ([]Migration, error) {
+	if err := s.ensureMigrationTable(ctx); err != nil {
+		return nil, fmt.Errorf("cannot create the migrations table: %w", err)
+	}
+	all, err := s.migrations()
+	if err != nil {
+		return nil, err
+	}
+	var done []Migration
+	for _, m := range all {
+		applied := false
+		err := s.write(ctx, func(t *tx) error {
+			if s.dialect == Postgres {
+				if _, err := t.exec(ctx, `SELECT pg_advisory_xact_lock(7408315)`); err != nil {
+					return err
+				}
+			}
+			have, err := s.appliedVersions(ctx, t)
+			if err != nil || have[m.Version] {
+				return err
+			}
+			if _, err := t.tx.ExecContext(ctx, m.sql); err != nil {
+				return fmt.Errorf("migration %04d_%s failed: %w", m.Version, m.Name, err)
+			}
+			applied = true
+			_, err = t.exec(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, t.now)
+			return err
+		})
+		if err != nil {
+			return done, fmt.Errorf("migration %04d_%s failed: %v", m.Version, m.Name, errorDetail(err))
+		}
+		if applied {
+			done = append(done, m)
+		}
+	}
+	return done, nil
+}
