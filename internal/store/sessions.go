@@ -180,11 +180,12 @@ func (s *Store) CountLoginFailures(ctx context.Context, since time.Time, keys ..
 }
 
 // RecordLoginFailure notes a failed sign-in against each throttling key and
-// audits it. userID is empty when no account matched.
-func (s *Store) RecordLoginFailure(ctx context.Context, userID, why string, keys ...string) error {
+// audits it. userID is empty when no account matched. at comes from the
+// caller's clock, the same one that later counts the failures.
+func (s *Store) RecordLoginFailure(ctx context.Context, at time.Time, userID, why string, keys ...string) error {
 	return s.write(ctx, func(t *tx) error {
 		for _, k := range keys {
-			if _, err := t.exec(ctx, `INSERT INTO login_failures (id, throttle_key, failed_at) VALUES (?, ?, ?)`, newID(), k, t.now); err != nil {
+			if _, err := t.exec(ctx, `INSERT INTO login_failures (id, throttle_key, failed_at) VALUES (?, ?, ?)`, newID(), k, at); err != nil {
 				return err
 			}
 		}

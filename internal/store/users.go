@@ -159,10 +159,20 @@ type Credentials struct {
 // CredentialsByEmail finds an account for sign-in. A missing account is
 // KindNotFound; the caller must not tell the user which it was.
 func (s *Store) CredentialsByEmail(ctx context.Context, email string) (Credentials, error) {
+	return s.credentials(ctx, "email", care.NormaliseEmail(email))
+}
+
+// CredentialsByUserID finds an account's password hash, to check the current
+// password before changing it.
+func (s *Store) CredentialsByUserID(ctx context.Context, userID string) (Credentials, error) {
+	return s.credentials(ctx, "id", userID)
+}
+
+func (s *Store) credentials(ctx context.Context, column, value string) (Credentials, error) {
 	var c Credentials
 	err := s.read(ctx, func(t *tx) error {
 		var disabled sql.NullTime
-		err := t.queryRow(ctx, `SELECT id, password_hash, disabled_at FROM users WHERE email = ?`, care.NormaliseEmail(email)).
+		err := t.queryRow(ctx, `SELECT id, password_hash, disabled_at FROM users WHERE `+column+` = ?`, value).
 			Scan(&c.UserID, &c.PasswordHash, &disabled)
 		c.Disabled = disabled.Valid
 		return err

@@ -94,7 +94,7 @@ func TestLoginFailuresAreCountedPerKey(t *testing.T) {
 		ctx := context.Background()
 		since := time.Now().Add(-time.Minute)
 		for range 3 {
-			if err := s.RecordLoginFailure(ctx, "", "wrong password", "account:a@x", "ip:192.0.2.1"); err != nil {
+			if err := s.RecordLoginFailure(ctx, time.Now(), "", "wrong password", "account:a@x", "ip:192.0.2.1"); err != nil {
 				t.Fatal(err)
 			}
 		}
