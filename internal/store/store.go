@@ -23,6 +23,7 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 
+	"github.com/joinedup/joinedup/internal/audit"
 	"github.com/joinedup/joinedup/internal/care"
 )
 
@@ -276,6 +277,10 @@ func (s *Store) classify(err error) error {
 		if domain.Kind == care.KindInternal && domain.Err != nil {
 			s.log.Error("store", "err", domain.Err)
 		}
+		return err
+	}
+	var problem *audit.Problem
+	if errors.As(err, &problem) {
 		return err
 	}
 	if errors.Is(err, sql.ErrNoRows) {

@@ -271,3 +271,25 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	})
 	return n, err
 }
+
+// TeamsOf lists the teams of the organisation with the given ODS or GSS code.
+func (s *Store) TeamsOf(ctx context.Context, orgCode string) ([]care.Team, error) {
+	var teams []care.Team
+	err := s.read(ctx, func(t *tx) error {
+		rows, err := t.query(ctx, `SELECT t.id, t.organisation_id, t.name, t.kind, t.version FROM teams t
+			JOIN organisations o ON o.id = t.organisation_id WHERE o.ods_code = ? OR o.gss_code = ? ORDER BY t.name`, orgCode, orgCode)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var team care.Team
+			if err := rows.Scan(&team.ID, &team.OrganisationID, &team.Name, &team.Kind, &team.Version); err != nil {
+				return err
+			}
+			teams = append(teams, team)
+		}
+		return rows.Err()
+	})
+	return teams, err
+}

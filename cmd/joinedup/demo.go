@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/joinedup/joinedup/internal/auth"
+	"github.com/joinedup/joinedup/internal/care"
+	"github.com/joinedup/joinedup/internal/demo"
+	"github.com/joinedup/joinedup/internal/store"
+)
+
+// demoSeed fixes the demo area, so every demo database is the same.
+const demoSeed = 20260401
+
+func (e *environment) demo(ctx context.Context, args []string) error {
+	fs := e.newFlags("demo", "Creates a demo database of a real London area with fictional people, or reuses it, then serves it.\nNever put real personal data into the demo.")
+	var sf serverFlags
+	sf.register(fs, "localhost:8080")
+	path := fs.String("db", "joinedup-demo.db", "the demo's SQLite database file")
+	if helped, err := e.parse(fs, args); helped || err != nil {
+		return err
+	}
+	log, err := e.newLogger(sf.logFormat)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(*path); errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(e.stdout, "Creating the demo database %s…\n", *path)
+		if err := createDemo(ctx, *path); err != nil {
+			return err
+		}
+	} else {
+		fmt.Fprintf(e.stdout, "Reusing the demo database %s (delete it to start again).\n", *path)
+	}
+	st, err := store.Open(ctx, "sqlite:"+*path, store.Options{Logger: log})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	// A demo database made by an older joinedup is brought up to date.
+	if err := e.checkMigrations(ctx, st, true, log); err != nil {
+		return err
+	}
+	return e.runServer(ctx, st, sf, log, func(url string) {
+		fmt.Fprintf(e.stdout, "\njoinedup demo is running at %s\n\nSign in as any of these demo users; every password is %q:\n", url, demo.DemoPassword)
+		for _, r := range care.Roles {
+			fmt.Fprintf(e.stdout, "  %-28s %s\n", demo.DemoEmail(r), r.Label())
+		}
+		fmt.Fprintln(e.stdout, "\nPress Ctrl+C to stop.")
+	})
+}
+
+// createDemo builds the demo database beside its final name and renames it
+// into place only when complete, so a failed or interrupted load never
+// leaves a half-made database to be reused.
+func createDemo(ctx context.Context, path string) error {
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".loading")
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Remove(tmp + suffix)
+	}
+	st, err := store.Open(ctx, "sqlite:"+tmp, store.Options{})
+	if err != nil {
+		return err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close()
+		return err
+	}
+	hash := func(pw string) (string, error) { return auth.HashPassword(pw, auth.DefaultArgon2) }
+	if err := demo.Load(ctx, st, demo.Generate(demoSeed), hash); err != nil {
+		st.Close()
+		return fmt.Errorf("loading the demo data: %w", err)
+	}
+	// Closing checkpoints the write-ahead log into the file, so the rename
+	// moves a complete database.
+	if err := st.Close(); err != nil {
+		return err
+	}
+	for _, suffix := range []string{"-wal", "-shm"} {
+		os.Remove(tmp + suffix)
+	}
+	return os.Rename(tmp, path)
+}

@@ -1,0 +1,37 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/joinedup/joinedup/internal/care"
+)
+
+// task is something the user can do today, shown as a card on the home page.
+type task struct {
+	Title       string
+	Href        string
+	Description string
+}
+
+type homeView struct {
+	Page
+	Tasks []task
+}
+
+// tasksFor lists only features that exist and that this actor may use.
+// Each capability adds its own tasks here as it is built.
+func tasksFor(actor care.Actor) []task {
+	var tasks []task
+	if care.Allowed(actor, care.ActionViewAudit) {
+		tasks = append(tasks, task{Title: "Check the audit trail", Href: "/audit",
+			Description: "See who did what and when, including refused attempts, and check that the trail has not been tampered with."})
+	}
+	tasks = append(tasks, task{Title: "Manage your account", Href: "/account",
+		Description: "Change your password, or choose which of your teams you are working for."})
+	return tasks
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request, actor care.Actor) {
+	v := homeView{Page: s.page(r, "What you can do today"), Tasks: tasksFor(actor)}
+	s.render(w, r, http.StatusOK, "home", v)
+}

@@ -1,0 +1,98 @@
+// Package web serves joinedup's HTML interface: server-rendered pages in the
+// NHS.UK design system that work without JavaScript, plus the operational
+// endpoints (/healthz, /readyz, /metrics). Routes live in routes.go, one file
+// per area holds its handlers, and every page has a typed view struct.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/joinedup/joinedup/internal/auth"
+	"github.com/joinedup/joinedup/internal/store"
+)
+
+// Config is what the web interface needs to know about its deployment.
+type Config struct {
+	// BaseURL is where users reach joinedup, such as https://joinedup.example.nhs.uk.
+	// An https base URL makes cookies Secure.
+	BaseURL string
+	// TrustProxy takes the client address from X-Forwarded-For, for use
+	// behind a reverse proxy that sets it.
+	TrustProxy bool
+	// AuditMaxUnsealed is how old an unsealed audit row may be before the
+	// integrity check reports it.
+	AuditMaxUnsealed time.Duration
+	Version          string
+}
+
+// Server holds what the handlers share. It has no mutable state of its own
+// beyond its metrics.
+type Server struct {
+	store   *store.Store
+	auth    *auth.Service
+	log     *slog.Logger
+	cfg     Config
+	pages   *pages
+	assets  *assets
+	metrics *metrics
+	mux     *http.ServeMux
+	handler http.Handler
+}
+
+// routePattern names the route a request matches, for metrics and logs.
+func (s *Server) routePattern(r *http.Request) string {
+	if _, pattern := s.mux.Handler(r); pattern != "" {
+		return pattern
+	}
+	return "unmatched"
+}
+
+// New builds the web interface.
+func New(s *store.Store, a *auth.Service, log *slog.Logger, cfg Config) (*Server, error) {
+	as, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	p, err := parsePages(as)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.AuditMaxUnsealed == 0 {
+		cfg.AuditMaxUnsealed = 5 * time.Minute
+	}
+	srv := &Server{store: s, auth: a, log: log, cfg: cfg, pages: p, assets: as, metrics: newMetrics()}
+	srv.handler = srv.routes()
+	return srv, nil
+}
+
+func (s *Server) secureCookies() bool { return strings.HasPrefix(s.cfg.BaseURL, "https://") }
+
+// ready reports whether the database answers and is fully migrated.
+func (s *Server) ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := s.store.Ping(ctx); err != nil {
+		return err
+	}
+	pending, err := s.store.PendingMigrations(ctx)
+	if err != nil {
+		return err
+	}
+	if len(pending) > 0 {
+		return errPendingMigrations
+	}
+	return nil
+}
+
+type constError string
+
+func (e constError) Error() string { return string(e) }
+
+const errPendingMigrations = constError("migrations are pending")
+
+// ServeHTTP serves every route.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

@@ -1,0 +1,435 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/joinedup/joinedup/internal/auth"
+	"github.com/joinedup/joinedup/internal/care"
+	"github.com/joinedup/joinedup/internal/store"
+)
+
+const testPassword = "a long test password"
+
+// clock is a controllable time source shared by the server under test.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *clock) Add(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+type testEnv struct {
+	srv   *httptest.Server
+	store *store.Store
+	clock *clock
+}
+
+func emailFor(r care.Role) string { return string(r) + "@example.nhs.uk" }
+
+// newTestEnv serves joinedup on a fresh SQLite database with one user per role.
+func newTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "web.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	sys := care.SystemActor("test")
+	org, err := st.CreateOrganisation(ctx, sys, care.Organisation{Name: "Test Practice", Kind: care.OrgGPPractice, ODSCode: "F99001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	team, err := st.CreateTeam(ctx, sys, care.Team{OrganisationID: org.ID, Name: "Test team", Kind: "practice"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cheap := auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}
+	hash, _ := auth.HashPassword(testPassword, cheap)
+	for _, r := range care.Roles {
+		if _, err := st.CreateUser(ctx, sys, store.NewUser{Email: emailFor(r), Name: "Test " + r.Label(), PasswordHash: hash,
+			Memberships: []store.NewMembership{{TeamID: team.ID, Role: r}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := &clock{now: time.Now()}
+	cfg := auth.DefaultConfig()
+	cfg.Argon2, cfg.Now = cheap, c.Now
+	a, err := auth.NewService(st, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return &testEnv{srv: srv, store: st, clock: c}
+}
+
+// client is a browser: it keeps cookies, does not follow redirects, and
+// sends the headers a same-origin form post carries.
+type client struct {
+	t   *testing.T
+	env *testEnv
+	hc  *http.Client
+}
+
+func (e *testEnv) client(t *testing.T) *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{t: t, env: e, hc: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+type response struct {
+	status   int
+	location string
+	body     string
+	header   http.Header
+}
+
+func (c *client) do(method, path string, form url.Values, header map[string]string) response {
+	c.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, c.env.srv.URL+path, body)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if method == http.MethodPost {
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.Header.Set("Origin", c.env.srv.URL)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	res, err := c.hc.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{status: res.StatusCode, location: res.Header.Get("Location"), body: string(b), header: res.Header}
+}
+
+func (c *client) get(path string) response { return c.do(http.MethodGet, path, nil, nil) }
+func (c *client) post(path string, form url.Values) response {
+	return c.do(http.MethodPost, path, form, nil)
+}
+
+func (c *client) signIn(email, password string) response {
+	c.t.Helper()
+	return c.post("/sign-in", url.Values{"email": {email}, "password": {password}})
+}
+
+func (c *client) mustSignIn(r care.Role) *client {
+	c.t.Helper()
+	if res := c.signIn(emailFor(r), testPassword); res.status != http.StatusSeeOther || res.location != "/" {
+		c.t.Fatalf("sign in as %s: %d %s", r, res.status, res.location)
+	}
+	return c
+}
+
+// access is what a role may do with a route.
+type access int
+
+const (
+	public     access = iota // anyone, signed in or not
+	anyone                   // any signed-in user
+	auditRoles               // privacy officers and administrators
+)
+
+// matrix covers every route in routeTable: who may use it, and a request
+// that exercises it. okStatus is what an allowed request gets.
+var matrix = map[string]struct {
+	access   access
+	path     string
+	form     url.Values
+	okStatus int
+	// signedInStatus, when set, is what a signed-in user gets instead.
+	signedInStatus int
+}{
+	"GET /healthz":           {public, "/healthz", nil, 200, 0},
+	"GET /readyz":            {public, "/readyz", nil, 200, 0},
+	"GET /metrics":           {public, "/metrics", nil, 200, 0},
+	"GET /static/":           {public, "/static/manifest.json", nil, 200, 0},
+	"GET /sign-in":           {public, "/sign-in", nil, 200, 303},
+	"POST /sign-in":          {public, "/sign-in", url.Values{"email": {""}}, 400, 0},
+	"POST /sign-out":         {anyone, "/sign-out", url.Values{}, 303, 0},
+	"GET /{$}":               {anyone, "/", nil, 200, 0},
+	"GET /account":           {anyone, "/account", nil, 200, 0},
+	"POST /account/password": {anyone, "/account/password", url.Values{"current": {""}}, 400, 0},
+	"POST /account/team":     {anyone, "/account/team", url.Values{"membership": {"not-mine"}}, 400, 0},
+	"GET /audit":             {auditRoles, "/audit", nil, 200, 0},
+	"POST /audit/verify":     {auditRoles, "/audit/verify", url.Values{}, 200, 0},
+	"/":                      {public, "/no-such-page", nil, 404, 0},
+}
+
+func allowed(a access, r care.Role) bool {
+	switch a {
+	case public, anyone:
+		return true
+	case auditRoles:
+		return r == care.RolePrivacyOfficer || r == care.RoleAdmin
+	}
+	return false
+}
+
+func TestEveryRouteIsInTheMatrix(t *testing.T) {
+	s := &Server{assets: &assets{}}
+	for _, rt := range s.routeTable() {
+		if _, ok := matrix[rt.pattern]; !ok {
+			t.Errorf("route %q is not in the authorisation matrix", rt.pattern)
+		}
+	}
+	if len(matrix) != len(s.routeTable()) {
+		t.Errorf("the matrix has %d entries for %d routes", len(matrix), len(s.routeTable()))
+	}
+}
+
+func TestAuthorisationMatrix(t *testing.T) {
+	env := newTestEnv(t)
+	for pattern, m := range matrix {
+		method, _, _ := strings.Cut(pattern, " ")
+		if !strings.Contains(pattern, " ") {
+			method = http.MethodGet
+		}
+		t.Run("signed out "+pattern, func(t *testing.T) {
+			res := env.client(t).do(method, m.path, m.form, nil)
+			if m.access == public {
+				if res.status != m.okStatus {
+					t.Errorf("%s %s signed out = %d, want %d", method, m.path, res.status, m.okStatus)
+				}
+				return
+			}
+			if res.status != http.StatusSeeOther || !strings.HasPrefix(res.location, "/sign-in") {
+				t.Errorf("%s %s signed out = %d %q, want a redirect to sign in", method, m.path, res.status, res.location)
+			}
+		})
+		for _, role := range care.Roles {
+			t.Run(string(role)+" "+pattern, func(t *testing.T) {
+				c := env.client(t).mustSignIn(role)
+				res := c.do(method, m.path, m.form, nil)
+				want := m.okStatus
+				if m.signedInStatus != 0 {
+					want = m.signedInStatus
+				}
+				if !allowed(m.access, role) {
+					want = http.StatusForbidden
+				}
+				if res.status != want {
+					t.Errorf("%s %s as %s = %d, want %d", method, m.path, role, res.status, want)
+				}
+			})
+		}
+	}
+}
+
+func TestForbiddenAttemptsAreAudited(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.client(t).mustSignIn(care.RoleGP)
+	if res := c.get("/audit"); res.status != http.StatusForbidden || !strings.Contains(res.body, "You do not have access to this page") {
+		t.Fatalf("GP reading the audit trail: %d", res.status)
+	}
+	officer := env.client(t).mustSignIn(care.RolePrivacyOfficer)
+	res := officer.get("/audit")
+	if !strings.Contains(res.body, "audit.view") || !strings.Contains(res.body, "Refused") {
+		t.Fatalf("the refused attempt is not in the audit trail:\n%s", res.body)
+	}
+}
+
+func TestSignInPage(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.client(t)
+	if res := c.get("/"); res.status != http.StatusSeeOther || res.location != "/sign-in" {
+		t.Fatalf("signed-out home = %d %q", res.status, res.location)
+	}
+	if res := c.get("/account"); res.location != "/sign-in?next=%2Faccount" {
+		t.Fatalf("signed-out account = %q", res.location)
+	}
+	// Wrong password and unknown account give the same message, and the
+	// typed email is kept.
+	for _, email := range []string{emailFor(care.RoleGP), "nobody@example.nhs.uk"} {
+		res := c.signIn(email, "wrong password")
+		if res.status != http.StatusUnauthorized || !strings.Contains(res.body, "Email address or password is not right") ||
+			!strings.Contains(res.body, `value="`+email+`"`) {
+			t.Errorf("failed sign-in for %s = %d", email, res.status)
+		}
+	}
+	res := c.post("/sign-in", url.Values{"email": {""}, "password": {""}})
+	if res.status != http.StatusBadRequest || !strings.Contains(res.body, "Enter your email address") || !strings.Contains(res.body, "Enter your password") {
+		t.Errorf("empty sign-in = %d", res.status)
+	}
+	// A next parameter returns the user where they were going, but only on this site.
+	res = c.post("/sign-in", url.Values{"email": {emailFor(care.RoleGP)}, "password": {testPassword}, "next": {"//evil.example/"}})
+	if res.status != http.StatusSeeOther || res.location != "/" {
+		t.Errorf("off-site next = %d %q", res.status, res.location)
+	}
+	home := c.get("/")
+	if home.status != 200 || !strings.Contains(home.body, "What you can do today") || !strings.Contains(home.body, "Test GP") || !strings.Contains(home.body, "Test team") {
+		t.Errorf("home = %d", home.status)
+	}
+	if res := c.post("/sign-out", url.Values{}); res.status != http.StatusSeeOther || res.location != "/sign-in?signed-out=1" {
+		t.Errorf("sign-out = %d %q", res.status, res.location)
+	}
+	if res := c.get("/"); res.status != http.StatusSeeOther {
+		t.Errorf("home after sign-out = %d", res.status)
+	}
+}
+
+func TestSessionCookie(t *testing.T) {
+	env := newTestEnv(t)
+	res := env.client(t).signIn(emailFor(care.RoleGP), testPassword)
+	cookie := res.header.Get("Set-Cookie")
+	for _, want := range []string{sessionCookie + "=", "HttpOnly", "SameSite=Lax", "Path=/"} {
+		if !strings.Contains(cookie, want) {
+			t.Errorf("cookie %q lacks %q", cookie, want)
+		}
+	}
+	if strings.Contains(cookie, "Secure") {
+		t.Errorf("cookie is Secure on plain http: %q", cookie)
+	}
+}
+
+func TestCrossOriginPostIsRejected(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.client(t).mustSignIn(care.RoleGP)
+	res := c.do(http.MethodPost, "/sign-out", url.Values{}, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
+	if res.status != http.StatusForbidden || !strings.Contains(res.body, "sent from another website") {
+		t.Fatalf("cross-site post = %d", res.status)
+	}
+	if res := c.get("/"); res.status != 200 {
+		t.Fatalf("the cross-site post signed the user out: %d", res.status)
+	}
+}
+
+func TestExpiredSessionSendsUserToSignIn(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.client(t).mustSignIn(care.RoleSocialWorker)
+	env.clock.Add(31 * time.Minute)
+	res := c.get("/account")
+	if res.status != http.StatusSeeOther || !strings.Contains(res.location, "ended=1") {
+		t.Fatalf("idle session = %d %q", res.status, res.location)
+	}
+	page := c.get(res.location)
+	if !strings.Contains(page.body, "You were signed out because") {
+		t.Fatalf("sign-in page does not say why")
+	}
+}
+
+func TestSignInIsThrottled(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.client(t)
+	for range 5 {
+		c.signIn(emailFor(care.RoleNurse), "wrong password")
+	}
+	res := c.signIn(emailFor(care.RoleNurse), testPassword)
+	if res.status != http.StatusTooManyRequests || !strings.Contains(res.body, "too many attempts") {
+		t.Fatalf("sixth attempt = %d", res.status)
+	}
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	env := newTestEnv(t)
+	res := env.client(t).get("/sign-in")
+	want := map[string]string{
+		"Content-Security-Policy": "script-src 'self'",
+		"X-Content-Type-Options":  "nosniff",
+		"X-Frame-Options":         "DENY",
+		"Referrer-Policy":         "same-origin",
+		"Cache-Control":           "no-store",
+	}
+	for h, v := range want {
+		if !strings.Contains(res.header.Get(h), v) {
+			t.Errorf("%s = %q, want it to contain %q", h, res.header.Get(h), v)
+		}
+	}
+	if strings.Contains(res.header.Get("Content-Security-Policy"), "unsafe-inline") {
+		t.Error("the CSP allows inline script or style")
+	}
+	if strings.Contains(res.body, "<script>") || strings.Contains(res.body, "style=") {
+		t.Error("the page has inline script or style")
+	}
+}
+
+func TestErrorPagesExplainTheProblem(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.client(t).mustSignIn(care.RoleGP)
+	res := c.get("/no-such-page")
+	if res.status != 404 || !strings.Contains(res.body, "Page not found") {
+		t.Errorf("404 page = %d", res.status)
+	}
+	res = c.post("/account/team", url.Values{"membership": {"nope"}})
+	if res.status != 400 || !strings.Contains(res.body, "Choose one of your own teams") {
+		t.Errorf("400 page = %d", res.status)
+	}
+}
+
+func TestMetricsCountRequestsByRoute(t *testing.T) {
+	env := newTestEnv(t)
+	c := env.client(t)
+	c.get("/healthz")
+	c.get("/no-such-page/123")
+	res := c.get("/metrics")
+	for _, want := range []string{
+		`joinedup_http_requests_total{route="GET /healthz",method="GET",code="200"} 1`,
+		`joinedup_http_request_duration_seconds_bucket{route="GET /healthz",method="GET",le="0.05"}`,
+		`joinedup_db_connections_open{pool="writer"}`,
+	} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	if strings.Contains(res.body, "123") {
+		t.Error("a path, not a route, reached the metrics")
+	}
+}
+
+func TestReadyzNeedsAMigratedDatabase(t *testing.T) {
+	env := newTestEnv(t)
+	if res := env.client(t).get("/readyz"); res.status != 200 {
+		t.Fatalf("readyz = %d", res.status)
+	}
+	ctx := context.Background()
+	raw, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "empty.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	a, _ := auth.NewService(raw, auth.DefaultConfig())
+	s, err := New(raw, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("readyz on an unmigrated database = %d", rec.Code)
+	}
+}
