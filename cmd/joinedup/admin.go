@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -129,26 +130,36 @@ func (e *environment) userAdd(ctx context.Context, args []string) error {
 	return nil
 }
 
-func (e *environment) userDisable(ctx context.Context, args []string) error {
-	fs := e.newFlags("user disable", "Stops an account signing in and ends its sessions.")
+// accountCommand reads the flags shared by the commands that act on one
+// existing account, opens the database and finds the account. fs may carry
+// further flags of the caller's.
+func (e *environment) accountCommand(ctx context.Context, fs *flag.FlagSet, args []string) (st *store.Store, u care.User, helped bool, err error) {
 	dsn := fs.String("db", "", "database: sqlite:PATH or a postgres:// URL (required)")
 	email := fs.String("email", "", "the user's email address (required)")
 	if helped, err := e.parse(fs, args); helped || err != nil {
-		return err
+		return nil, u, helped, err
 	}
 	if *dsn == "" || *email == "" {
 		fs.Usage()
-		return usageError{"--db and --email are required"}
+		return nil, u, false, usageError{"--db and --email are required"}
 	}
-	st, err := e.openMigrated(ctx, *dsn)
-	if err != nil {
+	if st, err = e.openMigrated(ctx, *dsn); err != nil {
+		return nil, u, false, err
+	}
+	if u, err = st.UserByEmail(ctx, *email); err != nil {
+		st.Close()
+		return nil, u, false, errors.New(describe(err))
+	}
+	return st, u, false, nil
+}
+
+func (e *environment) userDisable(ctx context.Context, args []string) error {
+	fs := e.newFlags("user disable", "Stops an account signing in and ends its sessions.")
+	st, u, helped, err := e.accountCommand(ctx, fs, args)
+	if helped || err != nil {
 		return err
 	}
 	defer st.Close()
-	u, err := st.UserByEmail(ctx, *email)
-	if err != nil {
-		return errors.New(describe(err))
-	}
 	if err := st.DisableUser(ctx, operator, u.ID); err != nil {
 		return errors.New(describe(err))
 	}
@@ -158,25 +169,12 @@ func (e *environment) userDisable(ctx context.Context, args []string) error {
 
 func (e *environment) userResetPassword(ctx context.Context, args []string) error {
 	fs := e.newFlags("user reset-password", "Sets a new password and ends the user's sessions.")
-	dsn := fs.String("db", "", "database: sqlite:PATH or a postgres:// URL (required)")
-	email := fs.String("email", "", "the user's email address (required)")
 	fromStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of making one")
-	if helped, err := e.parse(fs, args); helped || err != nil {
-		return err
-	}
-	if *dsn == "" || *email == "" {
-		fs.Usage()
-		return usageError{"--db and --email are required"}
-	}
-	st, err := e.openMigrated(ctx, *dsn)
-	if err != nil {
+	st, u, helped, err := e.accountCommand(ctx, fs, args)
+	if helped || err != nil {
 		return err
 	}
 	defer st.Close()
-	u, err := st.UserByEmail(ctx, *email)
-	if err != nil {
-		return errors.New(describe(err))
-	}
 	password, generated, err := e.password(*fromStdin)
 	if err != nil {
 		return err
