@@ -158,8 +158,8 @@ func (s *Store) VerifyAudit(ctx context.Context, maxUnsealed time.Duration) (aud
 const auditColumns = `id, occurred_at, user_id, role, team_id, action, resource_type, resource_id,
 	person_id, ip, reason, outcome, detail, digest, seq, chain_hash`
 
-func scanAudit(ctx context.Context, t *tx, where string, fn func(audit.Row) error) error {
-	rows, err := t.query(ctx, `SELECT `+auditColumns+` FROM audit_events `+where)
+func scanAudit(ctx context.Context, t *tx, where string, fn func(audit.Row) error, args ...any) error {
+	rows, err := t.query(ctx, `SELECT `+auditColumns+` FROM audit_events `+where, args...)
 	if err != nil {
 		return err
 	}
@@ -218,19 +218,10 @@ func (s *Store) ListAudit(ctx context.Context, actor care.Actor, f AuditFilter) 
 			args = append(args, f.UserID)
 		}
 		args = append(args, f.Limit)
-		rows, err := t.query(ctx, `SELECT `+auditColumns+` FROM audit_events `+where+` ORDER BY occurred_at DESC, id DESC LIMIT ?`, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			r, err := scanAuditRow(rows)
-			if err != nil {
-				return err
-			}
+		if err := scanAudit(ctx, t, where+` ORDER BY occurred_at DESC, id DESC LIMIT ?`, func(r audit.Row) error {
 			list = append(list, r)
-		}
-		if err := rows.Err(); err != nil {
+			return nil
+		}, args...); err != nil {
 			return err
 		}
 		return t.appendAudit(ctx, actor, auditEntry{Action: "audit.list", ResourceType: "AuditEvent", PersonID: f.PersonID})
