@@ -56,7 +56,7 @@ func (f Freshness) Label() string {
 	case FreshnessDue:
 		return "Due for checking"
 	default:
-		return "May be out of date"
+		return "Stale: may be out of date"
 	}
 }
 
@@ -581,4 +581,15 @@ func (c Contact) Validate() error {
 		errs.Add("team", "Choose the team the contact belongs to")
 	}
 	return errs.Err()
+}
+
+// ServiceGap records that a search found nothing eligible: the need, the
+// area and the day, and deliberately nothing about who searched or for whom.
+type ServiceGap struct {
+	Day      CivilDate
+	NeedCode string // "" when the search named no need the taxonomy knows
+	// Outcode is the postcode district searched; the full postcode is never
+	// kept, because with a date it could point at a household.
+	Outcode        string
+	LocalAuthority string // GSS code, or "" when not known
 }

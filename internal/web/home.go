@@ -22,6 +22,12 @@ type homeView struct {
 // Each capability adds its own tasks here as it is built.
 func tasksFor(actor care.Actor) []task {
 	var tasks []task
+	tasks = append(tasks, task{Title: "Find a service", Href: "/directory",
+		Description: "Search the directory by need and postcode for who to contact, how to refer and how long people wait."})
+	if care.Allowed(actor, care.ActionViewServiceGaps) {
+		tasks = append(tasks, task{Title: "See gaps in service", Href: "/directory/gaps",
+			Description: "Needs that searches of the directory could not find a service for, by area."})
+	}
 	if care.Allowed(actor, care.ActionViewAudit) {
 		tasks = append(tasks, task{Title: "Check the audit trail", Href: "/audit",
 			Description: "See who did what and when, including refused attempts, and check that the trail has not been tampered with."})

@@ -36,6 +36,11 @@ func (s *Server) routeTable() []route {
 		{"GET /audit", s.signedIn(s.auditPage)},
 		{"POST /audit/verify", s.signedIn(s.auditVerify)},
 
+		// The directory: every signed-in user searches it; the gaps it finds
+		// are for organisation administrators and analysts.
+		{"GET /directory", s.signedIn(s.directorySearch)},
+		{"GET /directory/gaps", s.signedIn(s.directoryGaps)},
+
 		// Anything else is a page that does not exist.
 		{"/", http.HandlerFunc(s.notFound)},
 	}

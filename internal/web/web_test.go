@@ -38,6 +38,7 @@ type testEnv struct {
 	srv   *httptest.Server
 	store *store.Store
 	clock *clock
+	app   *Server
 }
 
 func emailFor(r care.Role) string { return string(r) + "@example.nhs.uk" }
@@ -84,7 +85,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &testEnv{srv: srv, store: st, clock: c}
+	return &testEnv{srv: srv, store: st, clock: c, app: s}
 }
 
 // client is a browser: it keeps cookies, does not follow redirects, and
@@ -163,6 +164,7 @@ const (
 	public     access = iota // anyone, signed in or not
 	anyone                   // any signed-in user
 	auditRoles               // privacy officers and administrators
+	gapRoles                 // organisation administrators and analysts
 )
 
 // matrix covers every route in routeTable: who may use it, and a request
@@ -188,6 +190,8 @@ var matrix = map[string]struct {
 	"POST /account/team":     {anyone, "/account/team", url.Values{"membership": {"not-mine"}}, 400, 0},
 	"GET /audit":             {auditRoles, "/audit", nil, 200, 0},
 	"POST /audit/verify":     {auditRoles, "/audit/verify", url.Values{}, 200, 0},
+	"GET /directory":         {anyone, "/directory?text=washing&postcode=E8+1DY", nil, 200, 0},
+	"GET /directory/gaps":    {gapRoles, "/directory/gaps", nil, 200, 0},
 	"/":                      {public, "/no-such-page", nil, 404, 0},
 }
 
@@ -197,6 +201,8 @@ func allowed(a access, r care.Role) bool {
 		return true
 	case auditRoles:
 		return r == care.RolePrivacyOfficer || r == care.RoleAdmin
+	case gapRoles:
+		return r == care.RoleOrgAdmin || r == care.RoleAnalyst
 	}
 	return false
 }

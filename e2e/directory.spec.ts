@@ -1,0 +1,77 @@
+// The directory's journeys in the demo: a GP in Hackney finds who can help
+// with washing and dressing, and sees which services are out of area. Every
+// page visited is checked with axe.
+import { test as base, expect, type Page } from '@playwright/test';
+import { expectNoA11yViolations } from './axe';
+
+const demoPassword = 'demo-password';
+const emailFor = (role: string) => `${role.replaceAll('_', '-')}@demo.joinedup.test`;
+
+// As in foundation.spec.ts: any script or console error fails the test; the
+// one resource allowed to fail is the page itself when the test asked for an
+// error on purpose.
+const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
+      page.on('console', (msg) => {
+        if (msg.type() !== 'error') return;
+        const where = msg.location().url;
+        if (msg.text().startsWith('Failed to load resource') && where === page.url()) return;
+        errors.push(`${msg.text()} (${where})`);
+      });
+      await use(errors);
+      expect(errors, 'errors in the browser console').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+async function signInAs(page: Page, role: string) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address', { exact: true }).fill(emailFor(role));
+  await page.getByLabel('Password', { exact: true }).fill(demoPassword);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL('/');
+}
+
+test('a GP in Hackney finds reablement for help with washing and dressing', async ({ page }) => {
+  await signInAs(page, 'gp');
+
+  await test.step('the home page offers the directory', async () => {
+    await page.getByRole('link', { name: 'Find a service' }).first().click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Find a service');
+  });
+  await expectNoA11yViolations(page);
+
+  await test.step('search by need in their own words and a Hackney postcode', async () => {
+    await page.getByLabel('What does the person need help with?').fill('help with washing and dressing');
+    await page.getByLabel("The person's postcode").fill('e5 0pq');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect(page.getByText('Searching near E5 0PQ')).toBeVisible();
+  });
+
+  const reablement = page.locator('.app-hit').filter({ has: page.getByRole('heading', { name: 'Hackney Reablement' }) });
+  await test.step('Hackney Reablement is listed with a named duty contact and a freshness badge', async () => {
+    await expect(reablement).toBeVisible();
+    await expect(reablement).toContainText('Funmilayo Adebayo, Reablement duty coordinator');
+    await expect(reablement.locator('.nhsuk-tag').first()).toHaveText('Checked recently');
+    await expect(reablement).toContainText('No data yet');
+  });
+
+  await test.step('the Croydon service is listed as out of area', async () => {
+    const notAvailable = page.locator('section, ul').filter({ hasText: 'Croydon Reablement' }).last();
+    await expect(page.getByRole('heading', { name: 'Not available for this person' })).toBeVisible();
+    await expect(notAvailable).toContainText('Covers Croydon only');
+  });
+  await expectNoA11yViolations(page);
+
+  await test.step('a postcode that is not real gets an error at its field', async () => {
+    await page.getByLabel("The person's postcode").fill('not a postcode');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect(page.locator('.nhsuk-error-summary')).toContainText('Enter a real postcode');
+    await expect(page.getByLabel("The person's postcode")).toHaveValue('not a postcode');
+  });
+  await expectNoA11yViolations(page);
+});
