@@ -593,3 +593,12 @@ type ServiceGap struct {
 	Outcode        string
 	LocalAuthority string // GSS code, or "" when not known
 }
+
+// Team kinds the directory treats specially. Other kinds are free text.
+const (
+	// TeamLocalitySocialWork is an adult social work team for a locality,
+	// linked to the GP practices in it.
+	TeamLocalitySocialWork = "locality_social_work"
+	// TeamDutySPA is a council's single point of access or duty desk.
+	TeamDutySPA = "duty_spa"
+)

@@ -220,7 +220,7 @@ func queryTeams(ctx context.Context, t *tx, where string, args ...any) ([]care.T
 }
 
 func queryServices(ctx context.Context, t *tx, where string, args ...any) ([]care.Service, error) {
-	rows, err := t.query(ctx, `SELECT `+serviceColumns+` FROM services`+where, args...)
+	rows, err := t.query(ctx, `SELECT `+serviceColumns+` FROM services`+where+` ORDER BY name, id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -237,11 +237,21 @@ func queryServices(ctx context.Context, t *tx, where string, args ...any) ([]car
 		return nil, err
 	}
 	byID := make(map[string]*care.Service, len(list))
+	ids := make([]any, len(list))
 	for i := range list {
 		byID[list[i].ID] = &list[i]
+		ids[i] = list[i].ID
 	}
-	lwhere := strings.Replace(where, "WHERE id", "WHERE service_id", 1)
-	return list, loadServiceLists(ctx, t, byID, lwhere, args...)
+	if where == "" {
+		return list, loadServiceLists(ctx, t, byID, "")
+	}
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		if err := loadServiceLists(ctx, t, byID, `WHERE service_id IN (?`+strings.Repeat(`, ?`, len(chunk)-1)+`)`, chunk...); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
 }
 
 func queryContacts(ctx context.Context, t *tx, where string, args ...any) ([]care.Contact, error) {
@@ -259,4 +269,31 @@ func queryContacts(ctx context.Context, t *tx, where string, args ...any) ([]car
 		list = append(list, c)
 	}
 	return list, rows.Err()
+}
+
+// ServicesOf lists the services of an organisation, or of one of its teams
+// when teamID is set, by name.
+func (s *Store) ServicesOf(ctx context.Context, orgID, teamID string) ([]care.Service, error) {
+	var list []care.Service
+	err := s.read(ctx, func(t *tx) error {
+		var err error
+		if teamID != "" {
+			list, err = queryServices(ctx, t, ` WHERE team_id = ?`, teamID)
+		} else {
+			list, err = queryServices(ctx, t, ` WHERE organisation_id = ?`, orgID)
+		}
+		return err
+	})
+	return list, err
+}
+
+// ContactsOfTeam lists a team's contacts: duty lines first, then people.
+func (s *Store) ContactsOfTeam(ctx context.Context, teamID string) ([]care.Contact, error) {
+	var list []care.Contact
+	err := s.read(ctx, func(t *tx) error {
+		var err error
+		list, err = queryContacts(ctx, t, ` WHERE team_id = ?`, teamID)
+		return err
+	})
+	return list, err
 }

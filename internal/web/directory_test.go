@@ -102,3 +102,97 @@ func TestDirectoryGapsAreRecordedWithoutPersonalData(t *testing.T) {
 		t.Errorf("GP gap list = %d", res.status)
 	}
 }
+
+// demoIDs finds the ids of demo entries the tests visit.
+type demoIDs struct {
+	practice, council, north, reablementTeam, reablement, ot string
+}
+
+func findDemoIDs(t *testing.T, env *testEnv) demoIDs {
+	t.Helper()
+	ctx := context.Background()
+	var ids demoIDs
+	p, err := env.store.OrganisationByCode(ctx, "F84003")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := env.store.OrganisationByCode(ctx, "E09000012")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids.practice, ids.council = p.ID, c.ID
+	teams, err := env.store.TeamsOf(ctx, "E09000012")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tm := range teams {
+		switch tm.Name {
+		case "Hackney Adult Social Care – North Locality Team":
+			ids.north = tm.ID
+		case "Hackney Reablement Service":
+			ids.reablementTeam = tm.ID
+		}
+	}
+	services, err := env.store.ServicesOf(ctx, c.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sv := range services {
+		switch sv.Name {
+		case "Hackney Reablement":
+			ids.reablement = sv.ID
+		case "Hackney Occupational Therapy – equipment and adaptations":
+			ids.ot = sv.ID
+		}
+	}
+	if ids.north == "" || ids.reablement == "" || ids.ot == "" || ids.reablementTeam == "" {
+		t.Fatalf("demo ids = %+v", ids)
+	}
+	return ids
+}
+
+func TestDirectoryEntryPages(t *testing.T) {
+	env := newDirectoryEnv(t)
+	ids := findDemoIDs(t, env)
+	gp := env.client(t).signInAs(care.RoleGP)
+
+	checks := []struct {
+		path string
+		want []string
+	}{
+		{"/directory/practices/" + ids.practice, []string{"Who covers this practice?", "Lower Clapton Group Practice",
+			"Hackney Adult Social Care – North Locality Team", "North locality duty social worker",
+			"Hackney Adult Social Care – Single Point of Access (duty)", "Adult social care duty line",
+			"Named link workers", "Link social worker for the practice", "Social prescribing link worker",
+			"Hackney Community Health Services – District Nursing Team"}},
+		{"/directory/services/" + ids.reablement, []string{"Hackney Reablement", "Funmilayo Adebayo", "Every day: 8am to 8pm",
+			"Bank holidays: usual hours", "Hackney (council area)", "A referral must include", "No data yet", "Ages: 18"}},
+		{"/directory/teams/" + ids.north, []string{"North Locality Team", "practices</a>", "Team manager"}},
+		{"/directory/teams/" + ids.north + "/practices", []string{"Practices this team covers", "Lower Clapton Group Practice"}},
+		{"/directory/organisations/" + ids.council, []string{"London Borough of Hackney", "E09000012", "Hackney Reablement Service", "Hackney Reablement"}},
+		{"/directory/organisations/" + ids.practice, []string{"F84003", "Who covers this practice?"}},
+		{"/directory/practices?q=clapton", []string{"Lower Clapton Group Practice", "Who covers Lower Clapton Group Practice, your practice"}},
+		{"/", []string{"Who covers your practice?", "/directory/practices/" + ids.practice}},
+	}
+	for _, c := range checks {
+		res := gp.get(c.path)
+		if res.status != 200 {
+			t.Errorf("%s = %d", c.path, res.status)
+			continue
+		}
+		for _, want := range c.want {
+			if !strings.Contains(res.body, want) {
+				t.Errorf("%s lacks %q", c.path, want)
+			}
+		}
+	}
+	// The reverse question, from a social worker's home page.
+	sw := env.client(t).signInAs(care.RoleSocialWorker)
+	if res := sw.get("/"); !strings.Contains(res.body, "Which practices does your team cover?") || !strings.Contains(res.body, "/directory/teams/"+ids.north+"/practices") {
+		t.Error("the social worker's home page does not offer the practices their team covers")
+	}
+	// A team is not a practice.
+	if res := gp.get("/directory/practices/" + ids.council); res.status != 404 {
+		t.Errorf("coverage of a council = %d", res.status)
+	}
+}

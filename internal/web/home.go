@@ -24,6 +24,15 @@ func tasksFor(actor care.Actor) []task {
 	var tasks []task
 	tasks = append(tasks, task{Title: "Find a service", Href: "/directory",
 		Description: "Search the directory by need and postcode for who to contact, how to refer and how long people wait."})
+	switch r := actor.Role(); {
+	case r.IsPractice():
+		tasks = append(tasks, task{Title: "Who covers your practice?", Href: "/directory/practices/" + actor.Acting.OrgID,
+			Description: "Your linked social work teams, the single point of access, named link workers and duty lines."})
+	case r == care.RoleSocialWorker || r == care.RoleTeamManager || r == care.RoleNurse ||
+		r == care.RoleOccupationalTherapist || r == care.RoleCareNavigator:
+		tasks = append(tasks, task{Title: "Which practices does your team cover?", Href: "/directory/teams/" + actor.Acting.TeamID + "/practices",
+			Description: "The GP practices linked to " + actor.Acting.TeamName + ", and who in your team is named for each."})
+	}
 	if care.Allowed(actor, care.ActionViewServiceGaps) {
 		tasks = append(tasks, task{Title: "See gaps in service", Href: "/directory/gaps",
 			Description: "Needs that searches of the directory could not find a service for, by area."})

@@ -40,6 +40,12 @@ func (s *Server) routeTable() []route {
 		// are for organisation administrators and analysts.
 		{"GET /directory", s.signedIn(s.directorySearch)},
 		{"GET /directory/gaps", s.signedIn(s.directoryGaps)},
+		{"GET /directory/services/{id}", s.signedIn(s.directoryService)},
+		{"GET /directory/teams/{id}", s.signedIn(s.directoryTeam)},
+		{"GET /directory/teams/{id}/practices", s.signedIn(s.directoryTeamPractices)},
+		{"GET /directory/organisations/{id}", s.signedIn(s.directoryOrganisation)},
+		{"GET /directory/practices", s.signedIn(s.directoryPractices)},
+		{"GET /directory/practices/{id}", s.signedIn(s.directoryPractice)},
 
 		// Anything else is a page that does not exist.
 		{"/", http.HandlerFunc(s.notFound)},

@@ -192,7 +192,15 @@ var matrix = map[string]struct {
 	"POST /audit/verify":     {auditRoles, "/audit/verify", url.Values{}, 200, 0},
 	"GET /directory":         {anyone, "/directory?text=washing&postcode=E8+1DY", nil, 200, 0},
 	"GET /directory/gaps":    {gapRoles, "/directory/gaps", nil, 200, 0},
-	"/":                      {public, "/no-such-page", nil, 404, 0},
+	// Entries are found by id; the matrix env has none, so these prove
+	// only that every role reaches the handler.
+	"GET /directory/services/{id}":        {anyone, "/directory/services/no-such-id", nil, 404, 0},
+	"GET /directory/teams/{id}":           {anyone, "/directory/teams/no-such-id", nil, 404, 0},
+	"GET /directory/teams/{id}/practices": {anyone, "/directory/teams/no-such-id/practices", nil, 404, 0},
+	"GET /directory/organisations/{id}":   {anyone, "/directory/organisations/no-such-id", nil, 404, 0},
+	"GET /directory/practices":            {anyone, "/directory/practices?q=test", nil, 200, 0},
+	"GET /directory/practices/{id}":       {anyone, "/directory/practices/no-such-id", nil, 404, 0},
+	"/":                                   {public, "/no-such-page", nil, 404, 0},
 }
 
 func allowed(a access, r care.Role) bool {
