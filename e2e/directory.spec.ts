@@ -75,3 +75,65 @@ test('a GP in Hackney finds reablement for help with washing and dressing', asyn
   });
   await expectNoA11yViolations(page);
 });
+
+test('a team manager is reminded, verifies an entry and its badge changes', async ({ page }) => {
+  await signInAs(page, 'team_manager');
+
+  await test.step('the inbox holds reminders to check entries that are due', async () => {
+    await page.getByRole('link', { name: 'Inbox', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your inbox');
+    await expect(page.getByText('Check the directory entry for', { exact: false }).first()).toBeVisible();
+  });
+  await expectNoA11yViolations(page);
+
+  await test.step('find the stale occupational therapy entry', async () => {
+    await page.goto('/directory');
+    await page.getByLabel('What does the person need help with?').fill('grab rails in the bathroom');
+    await page.getByLabel("The person's postcode").fill('E5 0PQ');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('link', { name: 'Hackney Occupational Therapy – equipment and adaptations' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hackney Occupational Therapy – equipment and adaptations');
+    await expect(page.locator('.nhsuk-tag').first()).toHaveText('Stale: may be out of date');
+  });
+  await expectNoA11yViolations(page);
+
+  await test.step('confirm the details are still correct', async () => {
+    await page.getByRole('button', { name: 'Confirm these details are still correct' }).click();
+    await expect(page.getByText('You confirmed these details are still correct.')).toBeVisible();
+    await expect(page.locator('.nhsuk-tag').first()).toHaveText('Checked recently');
+    await expect(page.getByText('by Marcus Campbell').first()).toBeVisible();
+  });
+  await expectNoA11yViolations(page);
+
+  await test.step('the history records the confirmation', async () => {
+    await page.getByRole('link', { name: 'See every change to this entry' }).click();
+    await expect(page.getByRole('cell', { name: /Confirmed as still correct/ }).first()).toBeVisible();
+  });
+  await expectNoA11yViolations(page);
+});
+
+test('a team manager edits a service; a problem keeps what was typed', async ({ page }) => {
+  await signInAs(page, 'team_manager');
+  await page.goto('/directory?text=help+with+washing+and+dressing&postcode=E5+0PQ');
+  await page.getByRole('link', { name: 'Hackney Adult Social Care – assessment and support' }).click();
+  await page.getByRole('link', { name: 'Change these details' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Change Hackney Adult Social Care');
+  await expectNoA11yViolations(page);
+
+  await test.step('a missing name is an error at its field, and the rest is kept', async () => {
+    await page.getByLabel('Service name').fill('');
+    await page.getByLabel('Typical wait').fill('Within 5 working days');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.locator('.nhsuk-error-summary')).toContainText("Enter the service's name");
+    await expect(page.getByLabel('Typical wait')).toHaveValue('Within 5 working days');
+  });
+  await expectNoA11yViolations(page);
+
+  await test.step('with the name back, the change is saved and shown', async () => {
+    await page.getByLabel('Service name').fill('Hackney Adult Social Care – assessment and support');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.getByText('Your changes have been saved.')).toBeVisible();
+    await expect(page.getByText('Within 5 working days')).toBeVisible();
+  });
+  await expectNoA11yViolations(page);
+});

@@ -127,6 +127,10 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return fmt.Errorf("cannot load the Europe/London time zone: %v", err)
+	}
 	runner := jobs.NewRunner(log,
 		jobs.Job{Name: "seal-audit", Interval: time.Second, Run: func(ctx context.Context) error {
 			_, err := st.SealAudit(ctx)
@@ -140,6 +144,12 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 		// the search index within seconds of the database.
 		jobs.Job{Name: "sync-directory", Interval: 5 * time.Second, Run: func(ctx context.Context) error {
 			return dir.Sync(ctx, st)
+		}},
+		// Owners are reminded in their inbox when an entry becomes due for
+		// checking; an hour late is soon enough for a 90-day cycle.
+		jobs.Job{Name: "directory-reminders", Interval: time.Hour, Run: func(ctx context.Context) error {
+			_, err := directory.SendReminders(ctx, st, time.Now(), london)
+			return err
 		}},
 	)
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))

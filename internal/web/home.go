@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/joinedup/joinedup/internal/care"
@@ -48,5 +49,22 @@ func tasksFor(actor care.Actor) []task {
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request, actor care.Actor) {
 	v := homeView{Page: s.page(r, "What you can do today"), Tasks: tasksFor(actor)}
+	unread, err := s.store.UnreadNotifications(r.Context(), actor)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	inbox := task{Title: "Your inbox", Href: "/inbox", Description: "Reminders and messages for you."}
+	switch {
+	case unread == 1:
+		inbox.Description = "You have 1 unread message."
+	case unread > 1:
+		inbox.Description = fmt.Sprintf("You have %d unread messages.", unread)
+	}
+	if unread > 0 {
+		v.Tasks = append([]task{inbox}, v.Tasks...)
+	} else {
+		v.Tasks = append(v.Tasks, inbox)
+	}
 	s.render(w, r, http.StatusOK, "home", v)
 }

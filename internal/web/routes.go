@@ -46,6 +46,31 @@ func (s *Server) routeTable() []route {
 		{"GET /directory/organisations/{id}", s.signedIn(s.directoryOrganisation)},
 		{"GET /directory/practices", s.signedIn(s.directoryPractices)},
 		{"GET /directory/practices/{id}", s.signedIn(s.directoryPractice)},
+		{"GET /directory/services/{id}/history", s.signedIn(s.serviceHistory)},
+
+		// Keeping the directory current: team managers and organisation
+		// administrators of the organisation that owns each entry.
+		{"GET /directory/services/{id}/edit", s.signedIn(s.editServicePage)},
+		{"POST /directory/services/{id}", s.signedIn(s.updateService)},
+		{"POST /directory/services/{id}/verify", s.signedIn(s.verifyService)},
+		{"GET /directory/organisations/{id}/services/new", s.signedIn(s.newServicePage)},
+		{"POST /directory/organisations/{id}/services", s.signedIn(s.createService)},
+		{"GET /directory/teams/{id}/edit", s.signedIn(s.editTeamPage)},
+		{"POST /directory/teams/{id}", s.signedIn(s.updateTeam)},
+		{"POST /directory/teams/{id}/verify", s.signedIn(s.verifyTeam)},
+		{"GET /directory/teams/{id}/contacts/new", s.signedIn(s.newContactPage)},
+		{"POST /directory/teams/{id}/contacts", s.signedIn(s.createContact)},
+		{"GET /directory/contacts/{id}/edit", s.signedIn(s.editContactPage)},
+		{"POST /directory/contacts/{id}", s.signedIn(s.updateContact)},
+		{"POST /directory/contacts/{id}/remove", s.signedIn(s.removeContact)},
+		{"GET /directory/organisations/{id}/edit", s.signedIn(s.editOrganisationPage)},
+		{"POST /directory/organisations/{id}", s.signedIn(s.updateOrganisation)},
+		{"POST /directory/organisations/{id}/verify", s.signedIn(s.verifyOrganisation)},
+
+		// The in-app inbox: each user's own.
+		{"GET /inbox", s.signedIn(s.inboxPage)},
+		{"POST /inbox/{id}/read", s.signedIn(s.markNotificationRead)},
+		{"POST /inbox/read-all", s.signedIn(s.markAllNotificationsRead)},
 
 		// Anything else is a page that does not exist.
 		{"/", http.HandlerFunc(s.notFound)},
