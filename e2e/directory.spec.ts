@@ -137,3 +137,29 @@ test('a team manager edits a service; a problem keeps what was typed', async ({ 
   });
   await expectNoA11yViolations(page);
 });
+
+test('role profiles and the glossary are linked from the directory', async ({ page }) => {
+  await signInAs(page, 'care_navigator');
+  await page.goto('/directory');
+  await page.getByRole('link', { name: 'what each role does' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('What each role does');
+  await expectNoA11yViolations(page);
+
+  await page.getByRole('link', { name: 'Occupational therapist' }).first().click();
+  await expect(page.getByRole('heading', { name: 'What they need in a referral' })).toBeVisible();
+  await expectNoA11yViolations(page);
+
+  await page.getByRole('link', { name: 'The glossary of health and social care terms' }).click();
+  await page.getByLabel('Search the glossary').fill('AMHP');
+  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  await expect(page.getByText('Approved mental health professional').first()).toBeVisible();
+  await expectNoA11yViolations(page);
+
+  await test.step('who covers a practice', async () => {
+    await page.goto('/directory/practices?q=clapton');
+    await page.getByRole('link', { name: 'Lower Clapton Group Practice' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Who covers this practice?');
+    await expect(page.getByText('Link social worker for the practice')).toBeVisible();
+  });
+  await expectNoA11yViolations(page);
+});

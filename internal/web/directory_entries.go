@@ -8,6 +8,7 @@ import (
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/directory"
+	"github.com/joinedup/joinedup/internal/learning"
 )
 
 // This file serves the directory's entry pages: services, teams,
@@ -36,6 +37,7 @@ type serviceView struct {
 	DueOn        string
 	CanManage    bool
 	AgeRule      string
+	Profile      learning.RoleProfile
 }
 
 func (s *Server) directoryService(w http.ResponseWriter, r *http.Request, actor care.Actor) {
@@ -72,6 +74,7 @@ func (s *Server) fillServiceView(r *http.Request, v *serviceView) error {
 		if v.Team, err = s.store.Team(ctx, sv.TeamID); err != nil {
 			return err
 		}
+		v.Profile, _ = learning.ProfileBySlug(profileForTeam(v.Team.Kind))
 		contacts, err := s.store.ContactsOfTeam(ctx, sv.TeamID)
 		if err != nil {
 			return err
@@ -134,6 +137,7 @@ type teamView struct {
 	Verified     string
 	CanManage    bool
 	Tel          contactView
+	Profile      learning.RoleProfile
 }
 
 func (s *Server) directoryTeam(w http.ResponseWriter, r *http.Request, actor care.Actor) {
@@ -147,6 +151,7 @@ func (s *Server) directoryTeam(w http.ResponseWriter, r *http.Request, actor car
 		Freshness: t.Verified.State(time.Now()), Verified: verifiedText(t.Verified),
 		CanManage: care.CanManageDirectoryEntry(actor, t.OrganisationID),
 		Tel:       viewContact(care.Contact{Phone: t.Phone, Email: t.Email})}
+	v.Profile, _ = learning.ProfileBySlug(profileForTeam(t.Kind))
 	if v.Organisation, err = s.store.Organisation(ctx, t.OrganisationID); err != nil {
 		s.renderError(w, r, err)
 		return

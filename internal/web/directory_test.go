@@ -196,3 +196,37 @@ func TestDirectoryEntryPages(t *testing.T) {
 		t.Errorf("coverage of a council = %d", res.status)
 	}
 }
+
+func TestRoleProfilesAndGlossary(t *testing.T) {
+	env := newDirectoryEnv(t)
+	ids := findDemoIDs(t, env)
+	sw := env.client(t).signInAs(care.RoleSocialWorker)
+	checks := []struct {
+		path   string
+		status int
+		want   []string
+	}{
+		{"/learning/roles", 200, []string{"What each role does", "Social care", "/learning/roles/care-navigator", "/learning/roles/social-prescribing-link-worker"}},
+		{"/learning/roles/occupational-therapist", 200, []string{"What they need in a referral", "When to involve them"}},
+		{"/learning/roles/no-such-role", 404, nil},
+		{"/learning/glossary", 200, []string{`id="amhp"`, "Approved mental health professional"}},
+		{"/learning/glossary?q=amhp", 200, []string{"Approved mental health professional", "See also"}},
+		{"/learning/glossary?q=zzzz", 200, []string{"No term matches"}},
+		// The directory links to the profiles.
+		{"/directory/teams/" + ids.reablementTeam, 200, []string{"/learning/roles/reablement-worker"}},
+		{"/directory/services/" + ids.ot, 200, []string{"/learning/roles/occupational-therapist"}},
+		{"/directory", 200, []string{`href="/learning/glossary"`}},
+	}
+	for _, c := range checks {
+		res := sw.get(c.path)
+		if res.status != c.status {
+			t.Errorf("%s = %d, want %d", c.path, res.status, c.status)
+			continue
+		}
+		for _, want := range c.want {
+			if !strings.Contains(res.body, want) {
+				t.Errorf("%s lacks %q", c.path, want)
+			}
+		}
+	}
+}

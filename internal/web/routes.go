@@ -67,6 +67,11 @@ func (s *Server) routeTable() []route {
 		{"POST /directory/organisations/{id}", s.signedIn(s.updateOrganisation)},
 		{"POST /directory/organisations/{id}/verify", s.signedIn(s.verifyOrganisation)},
 
+		// Role profiles and the glossary, for every signed-in user.
+		{"GET /learning/roles", s.signedIn(s.rolesPage)},
+		{"GET /learning/roles/{slug}", s.signedIn(s.rolePage)},
+		{"GET /learning/glossary", s.signedIn(s.glossaryPage)},
+
 		// The in-app inbox: each user's own.
 		{"GET /inbox", s.signedIn(s.inboxPage)},
 		{"POST /inbox/{id}/read", s.signedIn(s.markNotificationRead)},
