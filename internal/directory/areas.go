@@ -39,3 +39,13 @@ func localAuthorityNames() map[string]string {
 	}
 	return names
 }
+
+// LocalAuthorityCodes returns the embedded list as lower-case name → GSS
+// code, for reading areas that other directories name in words.
+func LocalAuthorityCodes() map[string]string {
+	byName := map[string]string{}
+	for code, name := range localAuthorityNames() {
+		byName[strings.ToLower(name)] = code
+	}
+	return byName
+}

@@ -72,19 +72,19 @@ func nullTime(t time.Time) any {
 // ---- Organisations ----
 
 const orgColumns = `id, name, kind, ods_code, gss_code, postcode, phone, local_authority_gss, address, website,
-	description, status, opened_on, closed_on, commissioner, verified_at, verified_by_id, verified_by_name, updated_at, version`
+	description, status, opened_on, closed_on, commissioner, external_id, verified_at, verified_by_id, verified_by_name, updated_at, version`
 
 func scanOrganisation(sc scanner) (care.Organisation, error) {
 	var o care.Organisation
 	var kind, status string
-	var ods, gss, postcode, phone, la, addr, web, desc, opened, closed, comm, vID, vName sql.NullString
+	var ods, gss, postcode, phone, la, addr, web, desc, opened, closed, comm, ext, vID, vName sql.NullString
 	var verified sql.NullTime
 	err := sc.Scan(&o.ID, &o.Name, &kind, &ods, &gss, &postcode, &phone, &la, &addr, &web, &desc, &status,
-		&opened, &closed, &comm, &verified, &vID, &vName, &o.UpdatedAt, &o.Version)
+		&opened, &closed, &comm, &ext, &verified, &vID, &vName, &o.UpdatedAt, &o.Version)
 	o.Kind, o.Status = care.OrgKind(kind), care.OrgStatus(status)
 	o.ODSCode, o.GSSCode, o.Postcode, o.Phone, o.LocalAuthorityGSS = ods.String, gss.String, postcode.String, phone.String, la.String
 	o.Address, o.Website, o.Description = addr.String, web.String, desc.String
-	o.OpenedOn, o.ClosedOn, o.Commissioner = opened.String, closed.String, comm.String
+	o.OpenedOn, o.ClosedOn, o.Commissioner, o.ExternalID = opened.String, closed.String, comm.String, ext.String
 	o.Verified = care.Verification{At: verified.Time.UTC(), ByID: vID.String, ByName: vName.String}
 	if !verified.Valid {
 		o.Verified.At = time.Time{}
@@ -756,19 +756,25 @@ func (s *Store) CreateContact(ctx context.Context, actor care.Actor, c care.Cont
 		if !care.CanManageDirectoryEntry(actor, c.OrganisationID) {
 			return errDeniedEntry
 		}
-		c.ID, c.Version = newID(), 1
-		if _, err := t.exec(ctx, `INSERT INTO contacts (`+contactColumns+`, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			c.ID, c.OrganisationID, c.TeamID, nullString(c.ServiceID), nullString(c.PracticeID), c.Name, c.Role, c.Phone,
-			c.Email, c.Hours, boolInt(c.Duty), c.Version, t.now, t.now); err != nil {
-			return err
-		}
-		if err := t.recordVersion(ctx, actor, EntryContact, c.ID, c.Version, ChangeCreate, c); err != nil {
-			return err
-		}
-		return t.appendAudit(ctx, actor, auditEntry{Action: "directory.contact.create", ResourceType: "PractitionerRole", ResourceID: c.ID})
+		var err error
+		c, err = insertContact(ctx, t, actor, c)
+		return err
 	})
 	return c, s.deniedEntry(ctx, actor, err, "directory.contact.create", "PractitionerRole", "")
+}
+
+func insertContact(ctx context.Context, t *tx, actor care.Actor, c care.Contact) (care.Contact, error) {
+	c.ID, c.Version = newID(), 1
+	if _, err := t.exec(ctx, `INSERT INTO contacts (`+contactColumns+`, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.OrganisationID, c.TeamID, nullString(c.ServiceID), nullString(c.PracticeID), c.Name, c.Role, c.Phone,
+		c.Email, c.Hours, boolInt(c.Duty), c.Version, t.now, t.now); err != nil {
+		return c, err
+	}
+	if err := t.recordVersion(ctx, actor, EntryContact, c.ID, c.Version, ChangeCreate, c); err != nil {
+		return c, err
+	}
+	return c, t.appendAudit(ctx, actor, auditEntry{Action: "directory.contact.create", ResourceType: "PractitionerRole", ResourceID: c.ID})
 }
 
 // UpdateContact saves an edited contact; c.Version must be the version the

@@ -1,6 +1,11 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+
+	"github.com/joinedup/joinedup/internal/oruk"
+)
 
 // route is one entry of the web surface.
 type route struct {
@@ -90,5 +95,21 @@ func (s *Server) routes() http.Handler {
 	}
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
-	return s.observe(s.recoverPanics(s.securityHeaders(s.withOrigin(csrf.Handler(s.loadSession(mux))))))
+	web := s.securityHeaders(s.withOrigin(csrf.Handler(s.loadSession(mux))))
+	// The Open Referral UK API is public, read-only and sets no cookies, so
+	// it sits outside the session and cross-origin middleware: any website
+	// may read the directory through it.
+	s.oruk = oruk.NewAPI(s.dir, s.log, orukPrefix)
+	return s.observe(s.recoverPanics(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isORUK(r.URL.Path) {
+			s.oruk.ServeHTTP(w, r)
+			return
+		}
+		web.ServeHTTP(w, r)
+	})))
 }
+
+// orukPrefix is where the Open Referral UK API is mounted.
+const orukPrefix = "/api/oruk"
+
+func isORUK(path string) bool { return path == orukPrefix || strings.HasPrefix(path, orukPrefix+"/") }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/joinedup/joinedup/internal/auth"
 	"github.com/joinedup/joinedup/internal/directory"
+	"github.com/joinedup/joinedup/internal/oruk"
 	"github.com/joinedup/joinedup/internal/store"
 )
 
@@ -46,10 +47,17 @@ type Server struct {
 	mux     *http.ServeMux
 	handler http.Handler
 	dir     *directory.Index
+	oruk    *oruk.API
 }
 
 // routePattern names the route a request matches, for metrics and logs.
 func (s *Server) routePattern(r *http.Request) string {
+	if isORUK(r.URL.Path) {
+		if p := s.oruk.Pattern(r); p != "" {
+			return p
+		}
+		return "unmatched"
+	}
 	if _, pattern := s.mux.Handler(r); pattern != "" {
 		return pattern
 	}
