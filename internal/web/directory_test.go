@@ -230,3 +230,25 @@ func TestRoleProfilesAndGlossary(t *testing.T) {
 		}
 	}
 }
+
+func TestORUKIsPublicAndOutsideTheSession(t *testing.T) {
+	env := newDirectoryEnv(t)
+	c := env.client(t)
+	res := c.get("/api/oruk/services?per_page=2")
+	if res.status != 200 || res.header.Get("Access-Control-Allow-Origin") != "*" || res.header.Get("Set-Cookie") != "" ||
+		!strings.Contains(res.body, `"total_items":19`) {
+		t.Fatalf("services = %d %v %s", res.status, res.header, res.body)
+	}
+	// A signed-in browser gets the same public data; no session is looked up.
+	signed := env.client(t).signInAs(care.RoleGP)
+	if res := signed.get("/api/oruk/"); res.status != 200 || !strings.Contains(res.body, `"version":"3.0"`) {
+		t.Fatalf("root = %d", res.status)
+	}
+	// It is read-only whoever asks.
+	if res := c.do(http.MethodPost, "/api/oruk/services", url.Values{}, map[string]string{"Sec-Fetch-Site": "cross-site"}); res.status != http.StatusMethodNotAllowed {
+		t.Errorf("POST = %d", res.status)
+	}
+	if res := c.get("/metrics"); !strings.Contains(res.body, `route="GET /api/oruk/services"`) {
+		t.Error("the API's requests are not in the metrics by route")
+	}
+}
