@@ -50,6 +50,8 @@ Usage:
   joinedup migrate --db DSN                      apply pending database migrations
   joinedup user add|disable|reset-password ...   manage accounts
   joinedup audit verify --db DSN                 check the audit trail has not been tampered with
+  joinedup import ods-practices|postcodes|oruk --db DSN FILE
+                                                 import GP practices, postcodes or an Open Referral UK feed
   joinedup version                               print the version
 
 DSN is sqlite:PATH or a postgres:// URL. Every flag can also be set with an
@@ -77,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return env.user(ctx, rest)
 	case "audit":
 		return env.audit(ctx, rest)
+	case "import":
+		return env.importCmd(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "joinedup", version())
 		return nil

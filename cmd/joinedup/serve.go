@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/joinedup/joinedup/internal/auth"
+	"github.com/joinedup/joinedup/internal/care"
+	"github.com/joinedup/joinedup/internal/directory"
 	"github.com/joinedup/joinedup/internal/jobs"
 	"github.com/joinedup/joinedup/internal/store"
 	"github.com/joinedup/joinedup/internal/web"
@@ -94,7 +96,18 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 	if err != nil {
 		return err
 	}
-	handler, err := web.New(st, authSvc, log, web.Config{BaseURL: sf.baseURL, TrustProxy: sf.trustProxy, Version: version()})
+	// The directory's search index is built before serving, so the first
+	// search is as fast as the rest.
+	dir := directory.New(directory.Options{})
+	loadStarted := time.Now()
+	if err := dir.LoadAll(ctx, st); err != nil {
+		return fmt.Errorf("cannot load the directory: %v", care.MessageOf(err))
+	}
+	stats := dir.Stats()
+	log.Info("directory loaded", "services", stats.Services, "organisations", stats.Organisations,
+		"postcodes", stats.Postcodes, "took", time.Since(loadStarted).Round(time.Millisecond))
+	handler, err := web.New(st, authSvc, log, web.Config{BaseURL: sf.baseURL, TrustProxy: sf.trustProxy, Version: version(),
+		Directory: dir})
 	if err != nil {
 		return err
 	}
@@ -114,6 +127,10 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return fmt.Errorf("cannot load the Europe/London time zone: %v", err)
+	}
 	runner := jobs.NewRunner(log,
 		jobs.Job{Name: "seal-audit", Interval: time.Second, Run: func(ctx context.Context) error {
 			_, err := st.SealAudit(ctx)
@@ -121,6 +138,17 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 		}},
 		jobs.Job{Name: "end-stale-sessions", Interval: 5 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := authSvc.EndStale(ctx)
+			return err
+		}},
+		// Other instances and imports change the directory too; this keeps
+		// the search index within seconds of the database.
+		jobs.Job{Name: "sync-directory", Interval: 5 * time.Second, Run: func(ctx context.Context) error {
+			return dir.Sync(ctx, st)
+		}},
+		// Owners are reminded in their inbox when an entry becomes due for
+		// checking; an hour late is soon enough for a 90-day cycle.
+		jobs.Job{Name: "directory-reminders", Interval: time.Hour, Run: func(ctx context.Context) error {
+			_, err := directory.SendReminders(ctx, st, time.Now(), london)
 			return err
 		}},
 	)

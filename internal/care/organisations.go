@@ -1,6 +1,11 @@
 package care
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
 
 // OrgKind is the kind of organisation: it decides which identifier it carries.
 type OrgKind string
@@ -41,7 +46,49 @@ type Organisation struct {
 	Postcode          string
 	Phone             string
 	LocalAuthorityGSS string
-	Version           int
+	// The directory's details: what people need to find and contact the
+	// organisation.
+	Address     string
+	Website     string
+	Description string
+	Status      OrgStatus
+	// OpenedOn and ClosedOn are YYYY-MM-DD, from the ODS record for GP
+	// practices; ClosedOn is empty while the organisation is open.
+	OpenedOn string
+	ClosedOn string
+	// Commissioner is the ODS code of the body that commissions a GP
+	// practice (a CCG in 2020 files).
+	Commissioner string
+	// ExternalID identifies an organisation imported from another
+	// directory, so a second import updates it.
+	ExternalID string
+	Verified   Verification
+	UpdatedAt  time.Time
+	Version    int
+}
+
+// OrgStatus says whether an organisation is still operating. The empty
+// status means active.
+type OrgStatus string
+
+const (
+	OrgActive  OrgStatus = "active"
+	OrgClosed  OrgStatus = "closed"
+	OrgDormant OrgStatus = "dormant"
+)
+
+// Active reports whether the organisation is operating.
+func (s OrgStatus) Active() bool { return s == "" || s == OrgActive }
+
+// Label is the status as a tag says it.
+func (s OrgStatus) Label() string {
+	switch s {
+	case OrgClosed:
+		return "Closed"
+	case OrgDormant:
+		return "Dormant"
+	}
+	return "Open"
 }
 
 // Validate checks an organisation before it is saved.
@@ -58,6 +105,23 @@ func (o Organisation) Validate() error {
 	}
 	if o.GSSCode != "" && !validGSSCode(o.GSSCode) {
 		errs.Add("gss_code", "A GSS code is a letter and 8 digits, like E09000012")
+	}
+	if o.Phone != "" && !validPhone(o.Phone) {
+		errs.Add("phone", "Enter a UK phone number, like 020 7946 0123")
+	}
+	if o.Website != "" && !validWebAddress(o.Website) {
+		errs.Add("website", "Enter a web address starting with https://, like https://www.example.org.uk")
+	}
+	if utf8.RuneCountInString(o.Description) > maxTextLen {
+		errs.Add("description", fmt.Sprintf("The description must be %d characters or fewer", maxTextLen))
+	}
+	if utf8.RuneCountInString(o.Address) > maxNameLen {
+		errs.Add("address", fmt.Sprintf("The address must be %d characters or fewer", maxNameLen))
+	}
+	switch o.Status {
+	case "", OrgActive, OrgClosed, OrgDormant:
+	default:
+		errs.Add("status", "Choose whether the organisation is open")
 	}
 	return errs.Err()
 }
@@ -93,7 +157,37 @@ type Team struct {
 	OrganisationID string
 	Name           string
 	Kind           string
-	Version        int
+	// The directory's details of the team.
+	Description string
+	Phone       string
+	Email       string
+	Hours       OpeningHours
+	// Practices are the ids of the GP practices the team covers, such as a
+	// locality social work team's practices.
+	Practices []string
+	Verified  Verification
+	UpdatedAt time.Time
+	Version   int
+}
+
+// Validate checks the directory details of a team before they are saved.
+func (t Team) Validate() error {
+	var errs FieldErrors
+	if strings.TrimSpace(t.Name) == "" {
+		errs.Add("name", "Enter the team's name")
+	} else if utf8.RuneCountInString(t.Name) > maxNameLen {
+		errs.Add("name", fmt.Sprintf("The name must be %d characters or fewer", maxNameLen))
+	}
+	if utf8.RuneCountInString(t.Description) > maxTextLen {
+		errs.Add("description", fmt.Sprintf("The description must be %d characters or fewer", maxTextLen))
+	}
+	if t.Phone != "" && !validPhone(t.Phone) {
+		errs.Add("phone", "Enter a UK phone number, like 020 7946 0123")
+	}
+	if t.Email != "" && !validEmail(t.Email) {
+		errs.Add("email", "Enter an email address in the correct format, like team@nhs.net")
+	}
+	return errs.Err()
 }
 
 // User is someone who signs in to joinedup.

@@ -17,8 +17,10 @@ const (
 // roleActions is the allow-list: an action not listed for a role is denied.
 var roleActions = map[Role][]Action{
 	RoleAdmin:          {ActionManageUsers, ActionViewAudit, ActionViewOperations},
-	RoleOrgAdmin:       {ActionManageUsers},
+	RoleOrgAdmin:       {ActionManageUsers, ActionEditDirectory, ActionViewServiceGaps},
 	RolePrivacyOfficer: {ActionViewAudit},
+	RoleTeamManager:    {ActionEditDirectory},
+	RoleAnalyst:        {ActionViewServiceGaps},
 }
 
 // Allowed reports whether the actor's role permits the action. Anything not

@@ -3,12 +3,14 @@ package care
 import "testing"
 
 func TestAllowed(t *testing.T) {
-	actions := []Action{ActionManageUsers, ActionViewAudit, ActionViewOperations, Action("made.up")}
+	actions := []Action{ActionManageUsers, ActionViewAudit, ActionViewOperations, ActionEditDirectory, ActionViewServiceGaps, Action("made.up")}
 	// want lists, per role, the actions it may take; every other pair is denied.
 	want := map[Role][]Action{
 		RoleAdmin:          {ActionManageUsers, ActionViewAudit, ActionViewOperations},
-		RoleOrgAdmin:       {ActionManageUsers},
+		RoleOrgAdmin:       {ActionManageUsers, ActionEditDirectory, ActionViewServiceGaps},
 		RolePrivacyOfficer: {ActionViewAudit},
+		RoleTeamManager:    {ActionEditDirectory},
+		RoleAnalyst:        {ActionViewServiceGaps},
 	}
 	for _, role := range Roles {
 		for _, action := range actions {

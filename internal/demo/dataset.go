@@ -86,6 +86,9 @@ type Dataset struct {
 	Teams         []Team
 	Users         []User
 	People        []Person
+	// Directory is the demo area's services, contacts, team details and
+	// known postcodes.
+	Directory Directory
 }
 
 // DemoPeople is how many people Generate invents.
@@ -237,6 +240,7 @@ func Generate(seed uint64) Dataset {
 		addTeam(key, "practice", name+" practice team", TeamPractice)
 	}
 
+	d.Directory = makeDirectory(e)
 	d.Users = demoUsers(demoPracticeODS(e.practices))
 	d.People = slices.Collect(People(seed, DemoPeople))
 	return d

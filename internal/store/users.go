@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"time"
 
 	"github.com/joinedup/joinedup/internal/care"
 )
@@ -18,11 +19,23 @@ func (s *Store) CreateOrganisation(ctx context.Context, actor care.Actor, o care
 			care.Errorf(care.KindForbidden, "Only system administrators can add organisations."))
 	}
 	o.ID, o.Version = newID(), 1
+	if o.Status == "" {
+		o.Status = care.OrgActive
+	}
 	err := s.write(ctx, func(t *tx) error {
 		if _, err := t.exec(ctx, `INSERT INTO organisations (id, name, kind, ods_code, gss_code, postcode, phone,
-			local_authority_gss, created_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			local_authority_gss, address, website, description, status, opened_on, closed_on, commissioner, external_id,
+			verified_at, verified_by_id, verified_by_name, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			o.ID, o.Name, string(o.Kind), nullString(o.ODSCode), nullString(o.GSSCode), nullString(o.Postcode),
-			nullString(o.Phone), nullString(o.LocalAuthorityGSS), t.now, t.now, o.Version); err != nil {
+			nullString(o.Phone), nullString(o.LocalAuthorityGSS), nullString(o.Address), nullString(o.Website),
+			nullString(o.Description), string(o.Status), nullString(o.OpenedOn), nullString(o.ClosedOn),
+			nullString(o.Commissioner), nullString(o.ExternalID), nullTime(o.Verified.At), nullString(o.Verified.ByID),
+			nullString(o.Verified.ByName), t.now, t.now, o.Version); err != nil {
+			return err
+		}
+		o.UpdatedAt = t.now
+		if err := t.recordVersion(ctx, actor, EntryOrganisation, o.ID, o.Version, ChangeCreate, o); err != nil {
 			return err
 		}
 		return t.appendAudit(ctx, actor, auditEntry{Action: "organisation.create", ResourceType: "Organization", ResourceID: o.ID})
@@ -39,10 +52,27 @@ func (s *Store) CreateTeam(ctx context.Context, actor care.Actor, team care.Team
 		return team, s.denied(ctx, actor, auditEntry{Action: "team.create", ResourceType: "Team"},
 			care.Errorf(care.KindForbidden, "Only administrators of this organisation can add teams to it."))
 	}
+	if err := team.Validate(); err != nil {
+		return team, err
+	}
 	team.ID, team.Version = newID(), 1
+	if !actor.System {
+		team.Verified = care.Verification{At: s.now().UTC().Truncate(time.Microsecond), ByID: actor.UserID, ByName: actor.Name}
+	}
 	err := s.write(ctx, func(t *tx) error {
-		if _, err := t.exec(ctx, `INSERT INTO teams (id, organisation_id, name, kind, created_at, updated_at, version)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, team.ID, team.OrganisationID, team.Name, team.Kind, t.now, t.now, team.Version); err != nil {
+		if _, err := t.exec(ctx, `INSERT INTO teams (id, organisation_id, name, kind, description, phone, email, hours,
+			verified_at, verified_by_id, verified_by_name, created_at, updated_at, version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, team.ID, team.OrganisationID, team.Name, team.Kind,
+			nullString(team.Description), nullString(team.Phone), nullString(team.Email), nullString(team.Hours.String()),
+			nullTime(team.Verified.At), nullString(team.Verified.ByID), nullString(team.Verified.ByName),
+			t.now, t.now, team.Version); err != nil {
+			return err
+		}
+		if err := setTeamPractices(ctx, t, team.ID, team.Practices); err != nil {
+			return err
+		}
+		team.UpdatedAt = t.now
+		if err := t.recordVersion(ctx, actor, EntryTeam, team.ID, team.Version, ChangeCreate, team); err != nil {
 			return err
 		}
 		return t.appendAudit(ctx, actor, auditEntry{Action: "team.create", ResourceType: "Team", ResourceID: team.ID})
@@ -250,13 +280,11 @@ func (s *Store) DisableUser(ctx context.Context, actor care.Actor, userID string
 func (s *Store) OrganisationByCode(ctx context.Context, code string) (care.Organisation, error) {
 	var o care.Organisation
 	err := s.read(ctx, func(t *tx) error {
-		var ods, gss, postcode, phone, la sql.NullString
-		var kind string
-		err := t.queryRow(ctx, `SELECT id, name, kind, ods_code, gss_code, postcode, phone, local_authority_gss, version
-			FROM organisations WHERE ods_code = ? OR gss_code = ?`, code, code).
-			Scan(&o.ID, &o.Name, &kind, &ods, &gss, &postcode, &phone, &la, &o.Version)
-		o.Kind = care.OrgKind(kind)
-		o.ODSCode, o.GSSCode, o.Postcode, o.Phone, o.LocalAuthorityGSS = ods.String, gss.String, postcode.String, phone.String, la.String
+		var err error
+		o, err = scanOrganisation(t.queryRow(ctx, `SELECT `+orgColumns+` FROM organisations WHERE ods_code = ? OR gss_code = ?`, code, code))
+		if errors.Is(err, sql.ErrNoRows) {
+			return care.Errorf(care.KindNotFound, "There is no organisation with the code %s.", code)
+		}
 		return err
 	})
 	return o, err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/joinedup/joinedup/internal/care"
@@ -22,6 +23,21 @@ type homeView struct {
 // Each capability adds its own tasks here as it is built.
 func tasksFor(actor care.Actor) []task {
 	var tasks []task
+	tasks = append(tasks, task{Title: "Find a service", Href: "/directory",
+		Description: "Search the directory by need and postcode for who to contact, how to refer and how long people wait."})
+	switch r := actor.Role(); {
+	case r.IsPractice():
+		tasks = append(tasks, task{Title: "Who covers your practice?", Href: "/directory/practices/" + actor.Acting.OrgID,
+			Description: "Your linked social work teams, the single point of access, named link workers and duty lines."})
+	case r == care.RoleSocialWorker || r == care.RoleTeamManager || r == care.RoleNurse ||
+		r == care.RoleOccupationalTherapist || r == care.RoleCareNavigator:
+		tasks = append(tasks, task{Title: "Which practices does your team cover?", Href: "/directory/teams/" + actor.Acting.TeamID + "/practices",
+			Description: "The GP practices linked to " + actor.Acting.TeamName + ", and who in your team is named for each."})
+	}
+	if care.Allowed(actor, care.ActionViewServiceGaps) {
+		tasks = append(tasks, task{Title: "See gaps in service", Href: "/directory/gaps",
+			Description: "Needs that searches of the directory could not find a service for, by area."})
+	}
 	if care.Allowed(actor, care.ActionViewAudit) {
 		tasks = append(tasks, task{Title: "Check the audit trail", Href: "/audit",
 			Description: "See who did what and when, including refused attempts, and check that the trail has not been tampered with."})
@@ -33,5 +49,22 @@ func tasksFor(actor care.Actor) []task {
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request, actor care.Actor) {
 	v := homeView{Page: s.page(r, "What you can do today"), Tasks: tasksFor(actor)}
+	unread, err := s.store.UnreadNotifications(r.Context(), actor)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	inbox := task{Title: "Your inbox", Href: "/inbox", Description: "Reminders and messages for you."}
+	switch {
+	case unread == 1:
+		inbox.Description = "You have 1 unread message."
+	case unread > 1:
+		inbox.Description = fmt.Sprintf("You have %d unread messages.", unread)
+	}
+	if unread > 0 {
+		v.Tasks = append([]task{inbox}, v.Tasks...)
+	} else {
+		v.Tasks = append(v.Tasks, inbox)
+	}
 	s.render(w, r, http.StatusOK, "home", v)
 }

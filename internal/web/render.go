@@ -101,7 +101,8 @@ func (s *Server) page(r *http.Request, title string) Page {
 
 // navigation lists the areas this actor may use.
 func (s *Server) navigation(actor care.Actor) []navItem {
-	items := []navItem{{Label: "Home", Href: "/"}}
+	items := []navItem{{Label: "Home", Href: "/"}, {Label: "Find a service", Href: "/directory"}, {Label: "Inbox", Href: "/inbox"},
+		{Label: "Roles and terms", Href: "/learning/roles"}}
 	if care.Allowed(actor, care.ActionViewAudit) {
 		items = append(items, navItem{Label: "Audit trail", Href: "/audit"})
 	}

@@ -1,6 +1,11 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"strings"
+
+	"github.com/joinedup/joinedup/internal/oruk"
+)
 
 // route is one entry of the web surface.
 type route struct {
@@ -36,6 +41,47 @@ func (s *Server) routeTable() []route {
 		{"GET /audit", s.signedIn(s.auditPage)},
 		{"POST /audit/verify", s.signedIn(s.auditVerify)},
 
+		// The directory: every signed-in user searches it; the gaps it finds
+		// are for organisation administrators and analysts.
+		{"GET /directory", s.signedIn(s.directorySearch)},
+		{"GET /directory/gaps", s.signedIn(s.directoryGaps)},
+		{"GET /directory/services/{id}", s.signedIn(s.directoryService)},
+		{"GET /directory/teams/{id}", s.signedIn(s.directoryTeam)},
+		{"GET /directory/teams/{id}/practices", s.signedIn(s.directoryTeamPractices)},
+		{"GET /directory/organisations/{id}", s.signedIn(s.directoryOrganisation)},
+		{"GET /directory/practices", s.signedIn(s.directoryPractices)},
+		{"GET /directory/practices/{id}", s.signedIn(s.directoryPractice)},
+		{"GET /directory/services/{id}/history", s.signedIn(s.serviceHistory)},
+
+		// Keeping the directory current: team managers and organisation
+		// administrators of the organisation that owns each entry.
+		{"GET /directory/services/{id}/edit", s.signedIn(s.editServicePage)},
+		{"POST /directory/services/{id}", s.signedIn(s.updateService)},
+		{"POST /directory/services/{id}/verify", s.signedIn(s.verifyService)},
+		{"GET /directory/organisations/{id}/services/new", s.signedIn(s.newServicePage)},
+		{"POST /directory/organisations/{id}/services", s.signedIn(s.createService)},
+		{"GET /directory/teams/{id}/edit", s.signedIn(s.editTeamPage)},
+		{"POST /directory/teams/{id}", s.signedIn(s.updateTeam)},
+		{"POST /directory/teams/{id}/verify", s.signedIn(s.verifyTeam)},
+		{"GET /directory/teams/{id}/contacts/new", s.signedIn(s.newContactPage)},
+		{"POST /directory/teams/{id}/contacts", s.signedIn(s.createContact)},
+		{"GET /directory/contacts/{id}/edit", s.signedIn(s.editContactPage)},
+		{"POST /directory/contacts/{id}", s.signedIn(s.updateContact)},
+		{"POST /directory/contacts/{id}/remove", s.signedIn(s.removeContact)},
+		{"GET /directory/organisations/{id}/edit", s.signedIn(s.editOrganisationPage)},
+		{"POST /directory/organisations/{id}", s.signedIn(s.updateOrganisation)},
+		{"POST /directory/organisations/{id}/verify", s.signedIn(s.verifyOrganisation)},
+
+		// Role profiles and the glossary, for every signed-in user.
+		{"GET /learning/roles", s.signedIn(s.rolesPage)},
+		{"GET /learning/roles/{slug}", s.signedIn(s.rolePage)},
+		{"GET /learning/glossary", s.signedIn(s.glossaryPage)},
+
+		// The in-app inbox: each user's own.
+		{"GET /inbox", s.signedIn(s.inboxPage)},
+		{"POST /inbox/{id}/read", s.signedIn(s.markNotificationRead)},
+		{"POST /inbox/read-all", s.signedIn(s.markAllNotificationsRead)},
+
 		// Anything else is a page that does not exist.
 		{"/", http.HandlerFunc(s.notFound)},
 	}
@@ -49,5 +95,21 @@ func (s *Server) routes() http.Handler {
 	}
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
-	return s.observe(s.recoverPanics(s.securityHeaders(s.withOrigin(csrf.Handler(s.loadSession(mux))))))
+	web := s.securityHeaders(s.withOrigin(csrf.Handler(s.loadSession(mux))))
+	// The Open Referral UK API is public, read-only and sets no cookies, so
+	// it sits outside the session and cross-origin middleware: any website
+	// may read the directory through it.
+	s.oruk = oruk.NewAPI(s.dir, s.log, orukPrefix)
+	return s.observe(s.recoverPanics(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isORUK(r.URL.Path) {
+			s.oruk.ServeHTTP(w, r)
+			return
+		}
+		web.ServeHTTP(w, r)
+	})))
 }
+
+// orukPrefix is where the Open Referral UK API is mounted.
+const orukPrefix = "/api/oruk"
+
+func isORUK(path string) bool { return path == orukPrefix || strings.HasPrefix(path, orukPrefix+"/") }

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/joinedup/joinedup/internal/auth"
+	"github.com/joinedup/joinedup/internal/directory"
+	"github.com/joinedup/joinedup/internal/oruk"
 	"github.com/joinedup/joinedup/internal/store"
 )
 
@@ -27,6 +29,9 @@ type Config struct {
 	// integrity check reports it.
 	AuditMaxUnsealed time.Duration
 	Version          string
+	// Directory is the directory's search index. When nil, New builds one
+	// from the store.
+	Directory *directory.Index
 }
 
 // Server holds what the handlers share. It has no mutable state of its own
@@ -41,10 +46,18 @@ type Server struct {
 	metrics *metrics
 	mux     *http.ServeMux
 	handler http.Handler
+	dir     *directory.Index
+	oruk    *oruk.API
 }
 
 // routePattern names the route a request matches, for metrics and logs.
 func (s *Server) routePattern(r *http.Request) string {
+	if isORUK(r.URL.Path) {
+		if p := s.oruk.Pattern(r); p != "" {
+			return p
+		}
+		return "unmatched"
+	}
 	if _, pattern := s.mux.Handler(r); pattern != "" {
 		return pattern
 	}
@@ -64,7 +77,16 @@ func New(s *store.Store, a *auth.Service, log *slog.Logger, cfg Config) (*Server
 	if cfg.AuditMaxUnsealed == 0 {
 		cfg.AuditMaxUnsealed = 5 * time.Minute
 	}
-	srv := &Server{store: s, auth: a, log: log, cfg: cfg, pages: p, assets: as, metrics: newMetrics()}
+	dir := cfg.Directory
+	if dir == nil {
+		dir = directory.New(directory.Options{})
+		if err := dir.LoadAll(context.Background(), s); err != nil {
+			// An unmigrated database has no directory yet; the index stays
+			// empty until the next successful sync.
+			log.Warn("the directory index could not be loaded", "err", err)
+		}
+	}
+	srv := &Server{store: s, auth: a, log: log, cfg: cfg, pages: p, assets: as, metrics: newMetrics(), dir: dir}
 	srv.handler = srv.routes()
 	return srv, nil
 }

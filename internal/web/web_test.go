@@ -38,6 +38,18 @@ type testEnv struct {
 	srv   *httptest.Server
 	store *store.Store
 	clock *clock
+	app   *Server
+	// ids maps the matrix's placeholders, such as {service}, to the ids of
+	// entries made for the test.
+	ids map[string]string
+}
+
+// expand replaces the placeholders in a matrix path with real ids.
+func (e *testEnv) expand(path string) string {
+	for k, v := range e.ids {
+		path = strings.ReplaceAll(path, k, v)
+	}
+	return path
 }
 
 func emailFor(r care.Role) string { return string(r) + "@example.nhs.uk" }
@@ -71,6 +83,21 @@ func newTestEnv(t *testing.T) *testEnv {
 			t.Fatal(err)
 		}
 	}
+	// A directory entry of each kind, owned by the test practice, so the
+	// matrix can check who may change them.
+	sv, err := st.CreateService(ctx, sys, care.Service{OrganisationID: org.ID, TeamID: team.ID, Name: "Test service",
+		Description: "A service for tests.", Status: care.ServiceActive, Needs: []string{"personal-care"},
+		Catchment: []care.CatchmentArea{{Kind: care.CatchPractice, Code: "F99001"}},
+		Referral:  care.Referral{Methods: []care.ReferralMethod{care.ReferThroughJoinedup}},
+		Capacity:  care.Capacity{State: care.CapacityAccepting}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contact, err := st.CreateContact(ctx, sys, care.Contact{TeamID: team.ID, Role: "Test duty line", Phone: "020 7946 0000", Duty: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{"{org}": org.ID, "{team}": team.ID, "{service}": sv.ID, "{contact}": contact.ID}
 	c := &clock{now: time.Now()}
 	cfg := auth.DefaultConfig()
 	cfg.Argon2, cfg.Now = cheap, c.Now
@@ -84,7 +111,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &testEnv{srv: srv, store: st, clock: c}
+	return &testEnv{srv: srv, store: st, clock: c, app: s, ids: ids}
 }
 
 // client is a browser: it keeps cookies, does not follow redirects, and
@@ -163,6 +190,8 @@ const (
 	public     access = iota // anyone, signed in or not
 	anyone                   // any signed-in user
 	auditRoles               // privacy officers and administrators
+	gapRoles                 // organisation administrators and analysts
+	dirOwners                // team managers and organisation administrators of the entry's organisation
 )
 
 // matrix covers every route in routeTable: who may use it, and a request
@@ -175,20 +204,51 @@ var matrix = map[string]struct {
 	// signedInStatus, when set, is what a signed-in user gets instead.
 	signedInStatus int
 }{
-	"GET /healthz":           {public, "/healthz", nil, 200, 0},
-	"GET /readyz":            {public, "/readyz", nil, 200, 0},
-	"GET /metrics":           {public, "/metrics", nil, 200, 0},
-	"GET /static/":           {public, "/static/manifest.json", nil, 200, 0},
-	"GET /sign-in":           {public, "/sign-in", nil, 200, 303},
-	"POST /sign-in":          {public, "/sign-in", url.Values{"email": {""}}, 400, 0},
-	"POST /sign-out":         {anyone, "/sign-out", url.Values{}, 303, 0},
-	"GET /{$}":               {anyone, "/", nil, 200, 0},
-	"GET /account":           {anyone, "/account", nil, 200, 0},
-	"POST /account/password": {anyone, "/account/password", url.Values{"current": {""}}, 400, 0},
-	"POST /account/team":     {anyone, "/account/team", url.Values{"membership": {"not-mine"}}, 400, 0},
-	"GET /audit":             {auditRoles, "/audit", nil, 200, 0},
-	"POST /audit/verify":     {auditRoles, "/audit/verify", url.Values{}, 200, 0},
-	"/":                      {public, "/no-such-page", nil, 404, 0},
+	"GET /healthz":                                   {public, "/healthz", nil, 200, 0},
+	"GET /readyz":                                    {public, "/readyz", nil, 200, 0},
+	"GET /metrics":                                   {public, "/metrics", nil, 200, 0},
+	"GET /static/":                                   {public, "/static/manifest.json", nil, 200, 0},
+	"GET /sign-in":                                   {public, "/sign-in", nil, 200, 303},
+	"POST /sign-in":                                  {public, "/sign-in", url.Values{"email": {""}}, 400, 0},
+	"POST /sign-out":                                 {anyone, "/sign-out", url.Values{}, 303, 0},
+	"GET /{$}":                                       {anyone, "/", nil, 200, 0},
+	"GET /account":                                   {anyone, "/account", nil, 200, 0},
+	"POST /account/password":                         {anyone, "/account/password", url.Values{"current": {""}}, 400, 0},
+	"POST /account/team":                             {anyone, "/account/team", url.Values{"membership": {"not-mine"}}, 400, 0},
+	"GET /audit":                                     {auditRoles, "/audit", nil, 200, 0},
+	"POST /audit/verify":                             {auditRoles, "/audit/verify", url.Values{}, 200, 0},
+	"GET /directory":                                 {anyone, "/directory?text=washing&postcode=E8+1DY", nil, 200, 0},
+	"GET /directory/gaps":                            {gapRoles, "/directory/gaps", nil, 200, 0},
+	"GET /directory/services/{id}":                   {anyone, "/directory/services/{service}", nil, 200, 0},
+	"GET /directory/services/{id}/history":           {anyone, "/directory/services/{service}/history", nil, 200, 0},
+	"GET /directory/teams/{id}":                      {anyone, "/directory/teams/{team}", nil, 200, 0},
+	"GET /directory/teams/{id}/practices":            {anyone, "/directory/teams/{team}/practices", nil, 200, 0},
+	"GET /directory/organisations/{id}":              {anyone, "/directory/organisations/{org}", nil, 200, 0},
+	"GET /directory/practices":                       {anyone, "/directory/practices?q=test", nil, 200, 0},
+	"GET /directory/practices/{id}":                  {anyone, "/directory/practices/{org}", nil, 200, 0},
+	"GET /directory/services/{id}/edit":              {dirOwners, "/directory/services/{service}/edit", nil, 200, 0},
+	"POST /directory/services/{id}":                  {dirOwners, "/directory/services/{service}", url.Values{"name": {""}}, 400, 0},
+	"POST /directory/services/{id}/verify":           {dirOwners, "/directory/services/{service}/verify", url.Values{"version": {"0"}}, 409, 0},
+	"GET /directory/organisations/{id}/services/new": {dirOwners, "/directory/organisations/{org}/services/new", nil, 200, 0},
+	"POST /directory/organisations/{id}/services":    {dirOwners, "/directory/organisations/{org}/services", url.Values{"name": {""}}, 400, 0},
+	"GET /directory/teams/{id}/edit":                 {dirOwners, "/directory/teams/{team}/edit", nil, 200, 0},
+	"POST /directory/teams/{id}":                     {dirOwners, "/directory/teams/{team}", url.Values{"name": {""}}, 400, 0},
+	"POST /directory/teams/{id}/verify":              {dirOwners, "/directory/teams/{team}/verify", url.Values{"version": {"0"}}, 409, 0},
+	"GET /directory/teams/{id}/contacts/new":         {dirOwners, "/directory/teams/{team}/contacts/new", nil, 200, 0},
+	"POST /directory/teams/{id}/contacts":            {dirOwners, "/directory/teams/{team}/contacts", url.Values{"role": {""}}, 400, 0},
+	"GET /directory/contacts/{id}/edit":              {dirOwners, "/directory/contacts/{contact}/edit", nil, 200, 0},
+	"POST /directory/contacts/{id}":                  {dirOwners, "/directory/contacts/{contact}", url.Values{"role": {""}}, 400, 0},
+	"POST /directory/contacts/{id}/remove":           {dirOwners, "/directory/contacts/{contact}/remove", url.Values{"version": {"0"}}, 409, 0},
+	"GET /directory/organisations/{id}/edit":         {dirOwners, "/directory/organisations/{org}/edit", nil, 200, 0},
+	"POST /directory/organisations/{id}":             {dirOwners, "/directory/organisations/{org}", url.Values{"name": {""}}, 400, 0},
+	"POST /directory/organisations/{id}/verify":      {dirOwners, "/directory/organisations/{org}/verify", url.Values{"version": {"0"}}, 409, 0},
+	"GET /learning/roles":                            {anyone, "/learning/roles", nil, 200, 0},
+	"GET /learning/roles/{slug}":                     {anyone, "/learning/roles/occupational-therapist", nil, 200, 0},
+	"GET /learning/glossary":                         {anyone, "/learning/glossary?q=amhp", nil, 200, 0},
+	"GET /inbox":                                     {anyone, "/inbox", nil, 200, 0},
+	"POST /inbox/{id}/read":                          {anyone, "/inbox/no-such-id/read", url.Values{}, 404, 0},
+	"POST /inbox/read-all":                           {anyone, "/inbox/read-all", url.Values{}, 303, 0},
+	"/":                                              {public, "/no-such-page", nil, 404, 0},
 }
 
 func allowed(a access, r care.Role) bool {
@@ -197,6 +257,10 @@ func allowed(a access, r care.Role) bool {
 		return true
 	case auditRoles:
 		return r == care.RolePrivacyOfficer || r == care.RoleAdmin
+	case gapRoles:
+		return r == care.RoleOrgAdmin || r == care.RoleAnalyst
+	case dirOwners:
+		return r == care.RoleTeamManager || r == care.RoleOrgAdmin
 	}
 	return false
 }
@@ -220,22 +284,23 @@ func TestAuthorisationMatrix(t *testing.T) {
 		if !strings.Contains(pattern, " ") {
 			method = http.MethodGet
 		}
+		path := env.expand(m.path)
 		t.Run("signed out "+pattern, func(t *testing.T) {
-			res := env.client(t).do(method, m.path, m.form, nil)
+			res := env.client(t).do(method, path, m.form, nil)
 			if m.access == public {
 				if res.status != m.okStatus {
-					t.Errorf("%s %s signed out = %d, want %d", method, m.path, res.status, m.okStatus)
+					t.Errorf("%s %s signed out = %d, want %d", method, path, res.status, m.okStatus)
 				}
 				return
 			}
 			if res.status != http.StatusSeeOther || !strings.HasPrefix(res.location, "/sign-in") {
-				t.Errorf("%s %s signed out = %d %q, want a redirect to sign in", method, m.path, res.status, res.location)
+				t.Errorf("%s %s signed out = %d %q, want a redirect to sign in", method, path, res.status, res.location)
 			}
 		})
 		for _, role := range care.Roles {
 			t.Run(string(role)+" "+pattern, func(t *testing.T) {
 				c := env.client(t).mustSignIn(role)
-				res := c.do(method, m.path, m.form, nil)
+				res := c.do(method, path, m.form, nil)
 				want := m.okStatus
 				if m.signedInStatus != 0 {
 					want = m.signedInStatus
@@ -244,7 +309,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 					want = http.StatusForbidden
 				}
 				if res.status != want {
-					t.Errorf("%s %s as %s = %d, want %d", method, m.path, role, res.status, want)
+					t.Errorf("%s %s as %s = %d, want %d", method, path, role, res.status, want)
 				}
 			})
 		}
