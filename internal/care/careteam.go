@@ -46,15 +46,18 @@ type CareTeamMember struct {
 
 // ValidateMember checks a member before they are added. Users come with
 // their name, role and organisation from their account; external contacts
-// must have them typed, and a way to reach them.
+// must have them typed, and a way to reach them. The two are added with
+// different forms, so their fields have different names.
 func ValidateMember(m CareTeamMember) FieldErrors {
 	var errs FieldErrors
+	phoneField, responsibilityField := "user_phone", "responsibility"
 	switch m.Kind {
 	case MemberUser:
 		if m.UserID == "" || m.TeamID == "" {
 			errs.Add("membership", "Choose the colleague to add")
 		}
 	case MemberExternal:
+		phoneField, responsibilityField = "member_phone", "member_responsibility"
 		checkText(&errs, "member_name", strings.TrimSpace(m.Name), maxName, "Enter their name")
 		checkText(&errs, "member_role", strings.TrimSpace(m.RoleLabel), maxName, "Enter their role, like district nurse")
 		checkText(&errs, "member_organisation", strings.TrimSpace(m.OrganisationName), maxShortText, "Enter the organisation they work for")
@@ -68,9 +71,9 @@ func ValidateMember(m CareTeamMember) FieldErrors {
 		errs.Add("membership", "Choose who to add")
 	}
 	if phone := strings.TrimSpace(m.Phone); phone != "" && !ValidPhone(phone) {
-		errs.Add("member_phone", "Enter a phone number, like 020 7946 0000")
+		errs.Add(phoneField, "Enter a phone number, like 020 7946 0000")
 	}
-	checkText(&errs, "responsibility", strings.TrimSpace(m.Responsibility), maxShortText, "Say what they are responsible for in this person's care")
+	checkText(&errs, responsibilityField, strings.TrimSpace(m.Responsibility), maxShortText, "Say what they are responsible for in this person's care")
 	return errs
 }
 

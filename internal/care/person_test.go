@@ -224,6 +224,8 @@ func TestValidateMember(t *testing.T) {
 	}{
 		{CareTeamMember{Kind: MemberUser, UserID: "u", TeamID: "t", Responsibility: "Care coordination"}, ""},
 		{CareTeamMember{Kind: MemberUser, UserID: "u", TeamID: "t"}, "responsibility"},
+		{CareTeamMember{Kind: MemberUser, UserID: "u", TeamID: "t", Phone: "x", Responsibility: "y"}, "user_phone"},
+		{CareTeamMember{Kind: MemberExternal, Name: "Jo", RoleLabel: "Nurse", OrganisationName: "Trust", Phone: "020 7946 0000"}, "member_responsibility"},
 		{CareTeamMember{Kind: MemberUser, Responsibility: "x"}, "membership"},
 		{CareTeamMember{Kind: MemberExternal, Name: "Jo", RoleLabel: "District nurse", OrganisationName: "Trust", Phone: "020 7946 0000", Responsibility: "Dressings"}, ""},
 		{CareTeamMember{Kind: MemberExternal, RoleLabel: "District nurse", OrganisationName: "Trust", Phone: "020 7946 0000", Responsibility: "x"}, "member_name"},
@@ -274,5 +276,34 @@ func TestValidateReview(t *testing.T) {
 	}
 	if errs := ValidateReview("", ""); errs.Message("outcome") == "" {
 		t.Error("no outcome was accepted")
+	}
+}
+
+func TestParsePersonQuery(t *testing.T) {
+	cases := []struct {
+		nhs, given, family, d, m, y string
+		want                        PersonQuery
+		field                       string
+	}{
+		{nhs: "999 000 0026", want: PersonQuery{NHSNumber: "9990000026"}},
+		{nhs: "9990000027", field: "nhs_number"},
+		{family: " Lovelace ", given: "Ada", d: "10", m: "12", y: "1940", want: PersonQuery{GivenName: "Ada", FamilyName: "Lovelace", DateOfBirth: "1940-12-10"}},
+		{family: "Lovelace", field: "date_of_birth"},
+		{d: "10", m: "12", y: "1940", field: "family_name"},
+		{given: "Ada", field: "family_name"},
+		{family: strings.Repeat("x", 101), d: "1", m: "1", y: "1950", field: "family_name"},
+		{field: "nhs_number"},
+	}
+	for _, c := range cases {
+		q, errs := ParsePersonQuery(c.nhs, c.given, c.family, c.d, c.m, c.y)
+		if c.field != "" {
+			if errs.Message(c.field) == "" {
+				t.Errorf("ParsePersonQuery(%+v) = %+v, want a problem with %s", c, errs, c.field)
+			}
+			continue
+		}
+		if len(errs) > 0 || q != c.want {
+			t.Errorf("ParsePersonQuery(%+v) = %+v, %+v", c, q, errs)
+		}
 	}
 }

@@ -66,6 +66,10 @@ var auditActionLabels = map[string]string{
 	"break_glass.review":    "Reviewed a use of emergency access",
 	"person.access_log":     "Looked at who has accessed the record",
 	"relationship.grant":    "Was given a relationship with the person",
+	"relationship.end":      "Ended a relationship with the person",
+	"person.create":         "Created the record",
+	"break_glass.listed":    "Saw the record named in the emergency access review queue",
+	"break_glass.read":      "Opened a use of emergency access to review it",
 }
 
 // DescribeAuditAction says in plain words what an audited action was.

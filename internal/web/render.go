@@ -40,6 +40,10 @@ func parsePages(as *assets) (*pages, error) {
 		},
 		"fieldError": func(errs care.FieldErrors, name string) string { return errs.Message(name) },
 		"field":      field,
+		// Person record: dates kept as YYYY-MM-DD, and text kept as lines.
+		"readableDate": care.ReadableDate,
+		"lines":        func(s string) []string { return strings.Split(s, "\n") },
+		"personNav":    personNav,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
 	if err != nil {
@@ -102,6 +106,9 @@ func (s *Server) page(r *http.Request, title string) Page {
 // navigation lists the areas this actor may use.
 func (s *Server) navigation(actor care.Actor) []navItem {
 	items := []navItem{{Label: "Home", Href: "/"}}
+	if care.Allowed(actor, care.ActionSearchPeople) {
+		items = append(items, navItem{Label: "People", Href: "/people"})
+	}
 	if care.Allowed(actor, care.ActionViewAudit) {
 		items = append(items, navItem{Label: "Audit trail", Href: "/audit"})
 	}

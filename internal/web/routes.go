@@ -36,6 +36,28 @@ func (s *Server) routeTable() []route {
 		{"GET /audit", s.signedIn(s.auditPage)},
 		{"POST /audit/verify", s.signedIn(s.auditVerify)},
 
+		// People and their records (C3, C4). Handlers gate by role; the
+		// store checks the actor's relationship with the person again inside
+		// each transaction, and audits every read and refusal.
+		{"GET /people", s.signedIn(s.peoplePage)},
+		{"GET /people/new", s.signedIn(s.personNewPage)},
+		{"POST /people", s.signedIn(s.personCreate)},
+		{"GET /people/{id}", s.signedIn(s.personPage)},
+		{"GET /people/{id}/edit", s.signedIn(s.personEditPage)},
+		{"POST /people/{id}", s.signedIn(s.personUpdate)},
+		{"POST /people/{id}/objection", s.signedIn(s.personObjection)},
+		{"GET /people/{id}/carers/new", s.signedIn(s.carerNewPage)},
+		{"POST /people/{id}/carers", s.signedIn(s.carerCreate)},
+		{"POST /people/{id}/carers/{carer}/remove", s.signedIn(s.carerRemove)},
+		{"GET /people/{id}/alerts/new", s.signedIn(s.alertNewPage)},
+		{"POST /people/{id}/alerts", s.signedIn(s.alertCreate)},
+		{"POST /people/{id}/alerts/{alert}/end", s.signedIn(s.alertEnd)},
+		{"GET /people/{id}/care-team", s.signedIn(s.careTeamPage)},
+		{"POST /people/{id}/care-team", s.signedIn(s.careTeamAddUser)},
+		{"POST /people/{id}/care-team/contacts", s.signedIn(s.careTeamAddContact)},
+		{"POST /people/{id}/care-team/{member}/coordinator", s.signedIn(s.careTeamCoordinator)},
+		{"POST /people/{id}/care-team/{member}/remove", s.signedIn(s.careTeamRemove)},
+
 		// Anything else is a page that does not exist.
 		{"/", http.HandlerFunc(s.notFound)},
 	}

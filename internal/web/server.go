@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/joinedup/joinedup/internal/auth"
+	"github.com/joinedup/joinedup/internal/geo"
 	"github.com/joinedup/joinedup/internal/store"
 )
 
@@ -27,6 +28,10 @@ type Config struct {
 	// integrity check reports it.
 	AuditMaxUnsealed time.Duration
 	Version          string
+	// Gazetteer, when a postcode directory has been imported, finds the
+	// local authority of a full postcode. Without one, joinedup works it out
+	// from the postcode district and asks when that is not enough.
+	Gazetteer *geo.Gazetteer
 }
 
 // Server holds what the handlers share. It has no mutable state of its own

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -38,6 +39,8 @@ type testEnv struct {
 	srv   *httptest.Server
 	store *store.Store
 	clock *clock
+	// person is registered with the practice every test user works for.
+	person string
 }
 
 func emailFor(r care.Role) string { return string(r) + "@example.nhs.uk" }
@@ -71,6 +74,11 @@ func newTestEnv(t *testing.T) *testEnv {
 			t.Fatal(err)
 		}
 	}
+	person, err := st.RegisterPerson(ctx, sys, care.Person{NHSNumber: "9990000026", GivenName: "Test", FamilyName: "Person",
+		DateOfBirth: "1940-01-01", Address: "1 Test Road", Postcode: "E8 1AA", RegisteredPracticeID: org.ID}, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
 	c := &clock{now: time.Now()}
 	cfg := auth.DefaultConfig()
 	cfg.Argon2, cfg.Now = cheap, c.Now
@@ -84,7 +92,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	}
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &testEnv{srv: srv, store: st, clock: c}
+	return &testEnv{srv: srv, store: st, clock: c, person: person.ID}
 }
 
 // client is a browser: it keeps cookies, does not follow redirects, and
@@ -160,9 +168,11 @@ func (c *client) mustSignIn(r care.Role) *client {
 type access int
 
 const (
-	public     access = iota // anyone, signed in or not
-	anyone                   // any signed-in user
-	auditRoles               // privacy officers and administrators
+	public        access = iota // anyone, signed in or not
+	anyone                      // any signed-in user
+	auditRoles                  // privacy officers and administrators
+	careRoles                   // the roles that work with people (care.CareRoles)
+	registerRoles               // the roles that register people (care.RegisterRoles)
 )
 
 // matrix covers every route in routeTable: who may use it, and a request
@@ -189,6 +199,28 @@ var matrix = map[string]struct {
 	"GET /audit":             {auditRoles, "/audit", nil, 200, 0},
 	"POST /audit/verify":     {auditRoles, "/audit/verify", url.Values{}, 200, 0},
 	"/":                      {public, "/no-such-page", nil, 404, 0},
+
+	// People: every test user works for the test person's practice, so
+	// each care role has a relationship; TestPersonRoutesMatrix covers the
+	// other relationships.
+	"GET /people":                                      {careRoles, "/people", nil, 200, 0},
+	"GET /people/new":                                  {registerRoles, "/people/new", nil, 200, 0},
+	"POST /people":                                     {registerRoles, "/people", url.Values{}, 400, 0},
+	"GET /people/{id}":                                 {careRoles, "/people/{person}", nil, 200, 0},
+	"GET /people/{id}/edit":                            {careRoles, "/people/{person}/edit", nil, 200, 0},
+	"POST /people/{id}":                                {careRoles, "/people/{person}", url.Values{}, 400, 0},
+	"POST /people/{id}/objection":                      {careRoles, "/people/{person}/objection", url.Values{"objects": {"maybe"}}, 400, 0},
+	"GET /people/{id}/carers/new":                      {careRoles, "/people/{person}/carers/new", nil, 200, 0},
+	"POST /people/{id}/carers":                         {careRoles, "/people/{person}/carers", url.Values{}, 400, 0},
+	"POST /people/{id}/carers/{carer}/remove":          {careRoles, "/people/{person}/carers/none/remove", url.Values{}, 404, 0},
+	"GET /people/{id}/alerts/new":                      {careRoles, "/people/{person}/alerts/new", nil, 200, 0},
+	"POST /people/{id}/alerts":                         {careRoles, "/people/{person}/alerts", url.Values{}, 400, 0},
+	"POST /people/{id}/alerts/{alert}/end":             {careRoles, "/people/{person}/alerts/none/end", url.Values{}, 404, 0},
+	"GET /people/{id}/care-team":                       {careRoles, "/people/{person}/care-team", nil, 200, 0},
+	"POST /people/{id}/care-team":                      {careRoles, "/people/{person}/care-team", url.Values{}, 400, 0},
+	"POST /people/{id}/care-team/contacts":             {careRoles, "/people/{person}/care-team/contacts", url.Values{}, 400, 0},
+	"POST /people/{id}/care-team/{member}/coordinator": {careRoles, "/people/{person}/care-team/none/coordinator", url.Values{}, 404, 0},
+	"POST /people/{id}/care-team/{member}/remove":      {careRoles, "/people/{person}/care-team/none/remove", url.Values{}, 404, 0},
 }
 
 func allowed(a access, r care.Role) bool {
@@ -197,6 +229,10 @@ func allowed(a access, r care.Role) bool {
 		return true
 	case auditRoles:
 		return r == care.RolePrivacyOfficer || r == care.RoleAdmin
+	case careRoles:
+		return r.IsCareRole()
+	case registerRoles:
+		return slices.Contains(care.RegisterRoles, r)
 	}
 	return false
 }
@@ -220,8 +256,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 		if !strings.Contains(pattern, " ") {
 			method = http.MethodGet
 		}
+		path := strings.ReplaceAll(m.path, "{person}", env.person)
 		t.Run("signed out "+pattern, func(t *testing.T) {
-			res := env.client(t).do(method, m.path, m.form, nil)
+			res := env.client(t).do(method, path, m.form, nil)
 			if m.access == public {
 				if res.status != m.okStatus {
 					t.Errorf("%s %s signed out = %d, want %d", method, m.path, res.status, m.okStatus)
@@ -235,7 +272,7 @@ func TestAuthorisationMatrix(t *testing.T) {
 		for _, role := range care.Roles {
 			t.Run(string(role)+" "+pattern, func(t *testing.T) {
 				c := env.client(t).mustSignIn(role)
-				res := c.do(method, m.path, m.form, nil)
+				res := c.do(method, path, m.form, nil)
 				want := m.okStatus
 				if m.signedInStatus != 0 {
 					want = m.signedInStatus

