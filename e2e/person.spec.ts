@@ -116,3 +116,58 @@ test('a practice manager registers a person, adds a social worker to the care te
   });
   await signOut(page);
 });
+
+test('the social worker edits the care plan, and the history shows who changed what', async ({ page }) => {
+  expect(personPath, 'the registration test ran first').not.toBe('');
+  await signInAs(page, 'social_worker');
+
+  await test.step('the social worker finds the person by NHS number', async () => {
+    await page.getByRole('navigation', { name: 'Menu' }).getByRole('link', { name: 'People' }).click();
+    await expectNoA11yViolations(page);
+    await page.getByLabel('NHS number', { exact: true }).fill(nhsNumber);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page.getByRole('heading', { name: '1 person found' })).toBeVisible();
+    await expectNoA11yViolations(page);
+    await page.getByRole('link', { name: 'Winifred Aldous' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Winifred Aldous');
+  });
+
+  await test.step('writes goals in the person’s own words', async () => {
+    await page.getByRole('link', { name: 'Care and support plan' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Care and support plan');
+    await expectNoA11yViolations(page);
+    await page.getByRole('link', { name: 'Change this section (My goals)' }).click();
+    await expectNoA11yViolations(page);
+    await page.getByLabel('Goals in my own words').fill('Get to the lunch club on my own\nStay in my flat');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(page.getByText('The plan has been saved.')).toBeVisible();
+    await expect(page.getByText('Stay in my flat')).toBeVisible();
+    await expect(page.getByText('Last changed by Priya Chauhan').first()).toBeVisible();
+  });
+
+  await test.step('adds an action with an owner, a due date and a status', async () => {
+    await page.getByRole('link', { name: 'Add an action' }).click();
+    await expectNoA11yViolations(page);
+    await page.getByLabel('What will be done').fill('Assess for a walking frame');
+    await page.getByLabel('Who will do it').selectOption({ label: 'Priya Chauhan (Social worker)' });
+    await page.getByLabel('Day').fill('15');
+    await page.getByLabel('Month').fill('6');
+    await page.getByLabel('Year').fill('2027');
+    await page.getByRole('radio', { name: 'In progress' }).check();
+    await page.getByRole('button', { name: 'Save the action' }).click();
+    await expect(page.getByText('The action has been saved.')).toBeVisible();
+    const row = page.getByRole('row', { name: /Assess for a walking frame/ });
+    await expect(row).toContainText('15 June 2027');
+    await expect(row).toContainText('In progress');
+    await expectNoA11yViolations(page);
+  });
+
+  await test.step('the history shows the change as a readable difference', async () => {
+    await page.getByRole('link', { name: 'Plan history' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('History of the plan');
+    await expect(page.getByText(/My goals: changed by Priya Chauhan/)).toBeVisible();
+    await expect(page.locator('ins', { hasText: 'Stay in my flat' })).toBeVisible();
+    await expectNoA11yViolations(page);
+  });
+  await signOut(page);
+});

@@ -107,3 +107,9 @@ func splitLines(s string) []string {
 	}
 	return strings.Split(s, "\n")
 }
+
+// Added reports whether the line is only in the new text.
+func (l DiffLine) Added() bool { return l.Op == DiffAdd }
+
+// Removed reports whether the line is only in the old text.
+func (l DiffLine) Removed() bool { return l.Op == DiffRemove }

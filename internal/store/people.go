@@ -255,6 +255,10 @@ type personRefusal struct {
 
 func (r *personRefusal) Error() string { return r.err.Error() }
 
+// Unwrap lets the store's error handling see the domain error inside, so
+// the refusal passes through as the Forbidden error it is.
+func (r *personRefusal) Unwrap() error { return r.err }
+
 // refuse builds a refusal for an action on a person.
 func refuse(action, resourceType, resourceID, personID, detail string, err error) error {
 	return &personRefusal{entry: auditEntry{Action: action, ResourceType: resourceType, ResourceID: resourceID,

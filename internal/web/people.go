@@ -671,6 +671,8 @@ func personNav(personID, current string) []navItem {
 	items := []navItem{
 		{Label: "Record", Href: base},
 		{Label: "Care team", Href: base + "/care-team"},
+		{Label: "Care and support plan", Href: base + "/plan"},
+		{Label: "Plan history", Href: base + "/plan/history"},
 	}
 	for i := range items {
 		items[i].Current = items[i].Href == current

@@ -214,6 +214,14 @@ var personRoutes = []struct {
 	{"POST /people/{id}/care-team/contacts", "/people/{person}/care-team/contacts", url.Values{}, change, 400},
 	{"POST /people/{id}/care-team/{member}/coordinator", "/people/{person}/care-team/none/coordinator", url.Values{}, change, 404},
 	{"POST /people/{id}/care-team/{member}/remove", "/people/{person}/care-team/none/remove", url.Values{}, change, 404},
+	{"GET /people/{id}/plan", "/people/{person}/plan", nil, seeDetails, 200},
+	{"GET /people/{id}/plan/history", "/people/{person}/plan/history", nil, seeDetails, 200},
+	{"GET /people/{id}/plan/sections/{section}/edit", "/people/{person}/plan/sections/goals/edit", nil, changePlan, 200},
+	{"POST /people/{id}/plan/sections/{section}", "/people/{person}/plan/sections/review", url.Values{"review_date_day": {"31"}, "review_date_month": {"2"}, "review_date_year": {"2027"}}, changePlan, 400},
+	{"GET /people/{id}/plan/actions/new", "/people/{person}/plan/actions/new", nil, changePlan, 200},
+	{"POST /people/{id}/plan/actions", "/people/{person}/plan/actions", url.Values{}, changePlan, 400},
+	{"GET /people/{id}/plan/actions/{action}/edit", "/people/{person}/plan/actions/none/edit", nil, changePlan, 404},
+	{"POST /people/{id}/plan/actions/{action}", "/people/{person}/plan/actions/none", url.Values{"description": {"x"}, "owner": {"person:"}, "due_date_day": {"1"}, "due_date_month": {"1"}, "due_date_year": {"2027"}, "status": {"done"}}, changePlan, 404},
 }
 
 // expectedStatus is the table the matrix checks against.
@@ -438,5 +446,63 @@ func TestCareTeamJourney(t *testing.T) {
 	sw.signIn(councilEmail(care.RoleSocialWorker), testPassword)
 	if res := sw.get("/people/" + personID); res.status != 200 {
 		t.Errorf("social worker after joining = %d", res.status)
+	}
+}
+
+func TestPlanEditConflictShowsBothVersionsAndLosesNothing(t *testing.T) {
+	env := newTestEnv(t)
+	path := "/people/" + env.person + "/plan/sections/goals"
+	gp := env.client(t).mustSignIn(care.RoleGP)
+	nurse := env.client(t).mustSignIn(care.RoleNurse)
+	// Both open the form on the same version.
+	for _, c := range []*client{gp, nurse} {
+		if res := c.get(path + "/edit"); res.status != 200 || !strings.Contains(res.body, `name="version" value="0"`) {
+			t.Fatalf("edit form = %d", res.status)
+		}
+	}
+	if res := gp.post(path, url.Values{"version": {"0"}, "goals": {"Walk to the shop\nSee my grandson"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("first save = %d\n%s", res.status, res.body)
+	}
+	res := nurse.post(path, url.Values{"version": {"0"}, "goals": {"Go swimming again"}})
+	if res.status != http.StatusConflict {
+		t.Fatalf("second save = %d", res.status)
+	}
+	for _, want := range []string{"Someone else changed this section", "Walk to the shop", "Test GP", ">Go swimming again</textarea>",
+		`name="version" value="1"`, "Added: </span>", "Removed: </span>"} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("conflict page lacks %q", want)
+		}
+	}
+	// Saving again, on their version, is a deliberate choice and works.
+	if res := nurse.post(path, url.Values{"version": {"1"}, "goals": {"Walk to the shop\nGo swimming again"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("save after conflict = %d", res.status)
+	}
+	plan := gp.get("/people/" + env.person + "/plan")
+	if !strings.Contains(plan.body, "Go swimming again") || !strings.Contains(plan.body, "Last changed by Test Nurse") {
+		t.Error("the plan does not show the saved version and who saved it")
+	}
+	history := gp.get("/people/" + env.person + "/plan/history")
+	if strings.Count(history.body, "My goals: changed by") != 2 || !strings.Contains(history.body, "Removed: </span><span aria-hidden=\"true\">− </span>See my grandson") {
+		t.Errorf("history = %s", history.body)
+	}
+}
+
+func TestPlanActionForm(t *testing.T) {
+	env := newTestEnv(t)
+	gp := env.client(t).mustSignIn(care.RoleGP)
+	base := "/people/" + env.person + "/plan/actions"
+	res := gp.post(base, url.Values{"description": {"Order a grab rail"}, "owner": {"person:"}, "due_date_day": {"31"},
+		"due_date_month": {"4"}, "due_date_year": {"2026"}, "status": {"not_started"}})
+	if res.status != 400 || !strings.Contains(res.body, "Due date: enter a real date") || !strings.Contains(res.body, "Order a grab rail") {
+		t.Fatalf("bad date = %d", res.status)
+	}
+	res = gp.post(base, url.Values{"description": {"Order a grab rail"}, "owner": {"person:"}, "due_date_day": {"30"},
+		"due_date_month": {"4"}, "due_date_year": {"2026"}, "status": {"not_started"}})
+	if res.status != http.StatusSeeOther {
+		t.Fatalf("add action = %d\n%s", res.status, res.body)
+	}
+	plan := gp.get("/people/" + env.person + "/plan")
+	if !strings.Contains(plan.body, "Order a grab rail") || !strings.Contains(plan.body, "30 April 2026") || !strings.Contains(plan.body, "Test Person (the person)") {
+		t.Errorf("the plan does not list the action")
 	}
 }

@@ -57,6 +57,14 @@ func (s *Server) routeTable() []route {
 		{"POST /people/{id}/care-team/contacts", s.signedIn(s.careTeamAddContact)},
 		{"POST /people/{id}/care-team/{member}/coordinator", s.signedIn(s.careTeamCoordinator)},
 		{"POST /people/{id}/care-team/{member}/remove", s.signedIn(s.careTeamRemove)},
+		{"GET /people/{id}/plan", s.signedIn(s.planPage)},
+		{"GET /people/{id}/plan/history", s.signedIn(s.planHistoryPage)},
+		{"GET /people/{id}/plan/sections/{section}/edit", s.signedIn(s.planSectionEditPage)},
+		{"POST /people/{id}/plan/sections/{section}", s.signedIn(s.planSectionSave)},
+		{"GET /people/{id}/plan/actions/new", s.signedIn(s.planActionPage)},
+		{"POST /people/{id}/plan/actions", s.signedIn(s.planActionSave)},
+		{"GET /people/{id}/plan/actions/{action}/edit", s.signedIn(s.planActionPage)},
+		{"POST /people/{id}/plan/actions/{action}", s.signedIn(s.planActionSave)},
 
 		// Anything else is a page that does not exist.
 		{"/", http.HandlerFunc(s.notFound)},

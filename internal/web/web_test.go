@@ -173,6 +173,7 @@ const (
 	auditRoles                  // privacy officers and administrators
 	careRoles                   // the roles that work with people (care.CareRoles)
 	registerRoles               // the roles that register people (care.RegisterRoles)
+	planRoles                   // the roles that change care plans (care.PlanRoles)
 )
 
 // matrix covers every route in routeTable: who may use it, and a request
@@ -221,6 +222,14 @@ var matrix = map[string]struct {
 	"POST /people/{id}/care-team/contacts":             {careRoles, "/people/{person}/care-team/contacts", url.Values{}, 400, 0},
 	"POST /people/{id}/care-team/{member}/coordinator": {careRoles, "/people/{person}/care-team/none/coordinator", url.Values{}, 404, 0},
 	"POST /people/{id}/care-team/{member}/remove":      {careRoles, "/people/{person}/care-team/none/remove", url.Values{}, 404, 0},
+	"GET /people/{id}/plan":                            {careRoles, "/people/{person}/plan", nil, 200, 0},
+	"GET /people/{id}/plan/history":                    {careRoles, "/people/{person}/plan/history", nil, 200, 0},
+	"GET /people/{id}/plan/sections/{section}/edit":    {planRoles, "/people/{person}/plan/sections/goals/edit", nil, 200, 0},
+	"POST /people/{id}/plan/sections/{section}":        {planRoles, "/people/{person}/plan/sections/review", url.Values{"review_date_day": {"31"}, "review_date_month": {"2"}, "review_date_year": {"2027"}}, 400, 0},
+	"GET /people/{id}/plan/actions/new":                {planRoles, "/people/{person}/plan/actions/new", nil, 200, 0},
+	"POST /people/{id}/plan/actions":                   {planRoles, "/people/{person}/plan/actions", url.Values{}, 400, 0},
+	"GET /people/{id}/plan/actions/{action}/edit":      {planRoles, "/people/{person}/plan/actions/none/edit", nil, 404, 0},
+	"POST /people/{id}/plan/actions/{action}":          {planRoles, "/people/{person}/plan/actions/none", url.Values{"description": {"x"}, "owner": {"person:"}, "due_date_day": {"1"}, "due_date_month": {"1"}, "due_date_year": {"2027"}, "status": {"done"}}, 404, 0},
 }
 
 func allowed(a access, r care.Role) bool {
@@ -233,6 +242,8 @@ func allowed(a access, r care.Role) bool {
 		return r.IsCareRole()
 	case registerRoles:
 		return slices.Contains(care.RegisterRoles, r)
+	case planRoles:
+		return slices.Contains(care.PlanRoles, r)
 	}
 	return false
 }
