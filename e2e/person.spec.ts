@@ -169,5 +169,13 @@ test('the social worker edits the care plan, and the history shows who changed w
     await expect(page.locator('ins', { hasText: 'Stay in my flat' })).toBeVisible();
     await expectNoA11yViolations(page);
   });
+
+  await test.step('the timeline brings plan and care team changes together', async () => {
+    await page.getByRole('link', { name: 'Timeline', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Timeline');
+    await expect(page.getByText('Care plan changed: My goals', { exact: true })).toBeVisible();
+    await expect(page.getByText('Priya Chauhan (Social worker) is now the care coordinator')).toBeVisible();
+    await expectNoA11yViolations(page);
+  });
   await signOut(page);
 });

@@ -673,6 +673,7 @@ func personNav(personID, current string) []navItem {
 		{Label: "Care team", Href: base + "/care-team"},
 		{Label: "Care and support plan", Href: base + "/plan"},
 		{Label: "Plan history", Href: base + "/plan/history"},
+		{Label: "Timeline", Href: base + "/timeline"},
 	}
 	for i := range items {
 		items[i].Current = items[i].Href == current

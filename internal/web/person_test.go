@@ -222,6 +222,7 @@ var personRoutes = []struct {
 	{"POST /people/{id}/plan/actions", "/people/{person}/plan/actions", url.Values{}, changePlan, 400},
 	{"GET /people/{id}/plan/actions/{action}/edit", "/people/{person}/plan/actions/none/edit", nil, changePlan, 404},
 	{"POST /people/{id}/plan/actions/{action}", "/people/{person}/plan/actions/none", url.Values{"description": {"x"}, "owner": {"person:"}, "due_date_day": {"1"}, "due_date_month": {"1"}, "due_date_year": {"2027"}, "status": {"done"}}, changePlan, 404},
+	{"GET /people/{id}/timeline", "/people/{person}/timeline", nil, seeDetails, 200},
 }
 
 // expectedStatus is the table the matrix checks against.
@@ -504,5 +505,38 @@ func TestPlanActionForm(t *testing.T) {
 	plan := gp.get("/people/" + env.person + "/plan")
 	if !strings.Contains(plan.body, "Order a grab rail") || !strings.Contains(plan.body, "30 April 2026") || !strings.Contains(plan.body, "Test Person (the person)") {
 		t.Errorf("the plan does not list the action")
+	}
+}
+
+func TestTimelineShowsPlanAndCareTeamChanges(t *testing.T) {
+	w := newPersonWorld(t)
+	gp := w.env.client(t).mustSignIn(care.RoleGP)
+	id := w.env.person
+	if res := gp.post("/people/"+id+"/plan/sections/needs", url.Values{"version": {"0"}, "needs": {"Help with shopping"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("plan change = %d", res.status)
+	}
+	if res := gp.post("/people/"+id+"/care-team/contacts", url.Values{"member_name": {"Jo Bloggs"}, "member_role": {"District nurse"},
+		"member_organisation": {"Hackney Community Health"}, "member_phone": {"020 7946 0002"}, "member_responsibility": {"Dressings"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("care team change = %d\n%s", res.status, res.body)
+	}
+	if res := gp.post("/people/"+id+"/alerts", url.Values{"alert_kind": {"safeguarding"}, "sensitivity": {"sensitive"},
+		"alert_description": {"Concern about finances"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("alert = %d\n%s", res.status, res.body)
+	}
+	res := gp.get("/people/" + id + "/timeline")
+	for _, want := range []string{"Care plan changed: My needs", "Jo Bloggs (District nurse, Hackney Community Health) joined the care team", "Safeguarding alert added", "Record registered"} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("timeline lacks %q", want)
+		}
+	}
+	// Practice staff may not read sensitive alerts, so not their events either.
+	staff := w.env.client(t).mustSignIn(care.RolePracticeStaff)
+	res = staff.get("/people/" + id + "/timeline")
+	if res.status != 200 || strings.Contains(res.body, "Safeguarding alert added") || !strings.Contains(res.body, "Care plan changed") {
+		t.Errorf("practice staff's timeline = %d", res.status)
+	}
+	record := staff.get("/people/" + id)
+	if !strings.Contains(record.body, "There is 1 sensitive alert that your role cannot see") || strings.Contains(record.body, "Concern about finances") {
+		t.Error("the hidden alert is not announced, or is shown")
 	}
 }

@@ -65,6 +65,7 @@ func (s *Server) routeTable() []route {
 		{"POST /people/{id}/plan/actions", s.signedIn(s.planActionSave)},
 		{"GET /people/{id}/plan/actions/{action}/edit", s.signedIn(s.planActionPage)},
 		{"POST /people/{id}/plan/actions/{action}", s.signedIn(s.planActionSave)},
+		{"GET /people/{id}/timeline", s.signedIn(s.timelinePage)},
 
 		// Anything else is a page that does not exist.
 		{"/", http.HandlerFunc(s.notFound)},

@@ -230,6 +230,7 @@ var matrix = map[string]struct {
 	"POST /people/{id}/plan/actions":                   {planRoles, "/people/{person}/plan/actions", url.Values{}, 400, 0},
 	"GET /people/{id}/plan/actions/{action}/edit":      {planRoles, "/people/{person}/plan/actions/none/edit", nil, 404, 0},
 	"POST /people/{id}/plan/actions/{action}":          {planRoles, "/people/{person}/plan/actions/none", url.Values{"description": {"x"}, "owner": {"person:"}, "due_date_day": {"1"}, "due_date_month": {"1"}, "due_date_year": {"2027"}, "status": {"done"}}, 404, 0},
+	"GET /people/{id}/timeline":                        {careRoles, "/people/{person}/timeline", nil, 200, 0},
 }
 
 func allowed(a access, r care.Role) bool {
