@@ -179,3 +179,75 @@ test('the social worker edits the care plan, and the history shows who changed w
   });
   await signOut(page);
 });
+
+test('a nurse with no relationship is refused, then uses break-glass with a reason', async ({ page }) => {
+  expect(personPath, 'the registration test ran first').not.toBe('');
+  await signInAs(page, 'nurse');
+
+  await test.step('opening the record is refused', async () => {
+    const res = await page.goto(personPath);
+    expect(res?.status()).toBe(403);
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('You do not have access to this record');
+    await expect(page.getByText('Winifred')).toHaveCount(0);
+    await expectNoA11yViolations(page);
+  });
+
+  await test.step('a search by NHS number finds no one, and offers emergency access', async () => {
+    await page.goto('/people');
+    await page.getByLabel('NHS number', { exact: true }).fill(nhsNumber);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect(page.getByRole('heading', { name: 'No one found' })).toBeVisible();
+    await expectNoA11yViolations(page);
+    await page.getByRole('link', { name: 'use emergency access' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Emergency access to a record');
+    await expectNoA11yViolations(page);
+  });
+
+  await test.step('a reason is required', async () => {
+    await page.getByRole('button', { name: 'Open the record in an emergency' }).click();
+    await expect(page.getByRole('alert')).toContainText('Choose why you need this record');
+    await expect(page.getByRole('alert')).toContainText('Explain why you need this record now');
+    await expectNoA11yViolations(page);
+  });
+
+  await test.step('with a reason, the record opens for a limited time', async () => {
+    await page.getByRole('radio', { name: "A risk to the person's life or health right now" }).check();
+    await page.getByLabel('Explain why you need their record now').fill('Found on the floor at home by the district nursing team; need her medicines and who to call.');
+    await page.getByRole('button', { name: 'Open the record in an emergency' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Winifred Aldous');
+    await expect(page.getByText('You are using emergency access')).toBeVisible();
+    await expect(page.getByRole('link', { name: /Change their details/ })).toHaveCount(0);
+    await expectNoA11yViolations(page);
+  });
+  await signOut(page);
+});
+
+test('the privacy officer sees the break-glass in the review queue and reviews it', async ({ page }) => {
+  await signInAs(page, 'privacy_officer');
+  await page.getByRole('link', { name: 'Review emergency access' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Emergency access to review');
+  const row = page.getByRole('row', { name: /Winifred Aldous/ });
+  await expect(row).toContainText('Grace Mensah');
+  await expect(row).toContainText('Found on the floor at home');
+  await expectNoA11yViolations(page);
+
+  await row.getByRole('link', { name: /Review/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Review emergency access');
+  await expectNoA11yViolations(page);
+  await page.getByRole('link', { name: 'See who has accessed this record' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Who has accessed this record');
+  await expect(page.getByRole('row', { name: /Refused/ }).first()).toContainText('Grace Mensah');
+  await expect(page.getByRole('row', { name: /Used emergency access/ })).toContainText('Grace Mensah');
+  await expectNoA11yViolations(page);
+  await page.goBack();
+
+  await page.getByRole('radio', { name: 'Appropriate', exact: true }).check();
+  await page.getByLabel('Notes (needed if it was not appropriate)').fill('Confirmed with the district nursing team lead.');
+  await page.getByRole('button', { name: 'Save the review' }).click();
+  await expect(page.getByText('Your review has been saved.')).toBeVisible();
+  await expectNoA11yViolations(page);
+  await page.getByRole('link', { name: 'Reviewed', exact: true }).click();
+  await expect(page.getByRole('row', { name: /Winifred Aldous/ })).toContainText('Appropriate');
+  await expectNoA11yViolations(page);
+  await signOut(page);
+});

@@ -256,3 +256,25 @@ func detailField(detail, key string) string {
 	}
 	return ""
 }
+
+// FindPersonForAccessLog finds a person by NHS number for a privacy officer
+// looking into who has accessed their record. The look-up is audited.
+func (s *Store) FindPersonForAccessLog(ctx context.Context, actor care.Actor, nhs care.NHSNumber) (string, error) {
+	if !care.Allowed(actor, care.ActionViewAccessLog) {
+		return "", s.denied(ctx, actor, auditEntry{Action: "person.access_log", ResourceType: "AuditEvent"},
+			care.Errorf(care.KindForbidden, "Only privacy officers can see who has accessed a record."))
+	}
+	var id string
+	err := s.write(ctx, func(t *tx) error {
+		err := t.queryRow(ctx, `SELECT id FROM people WHERE nhs_number = ?`, string(nhs)).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return care.FieldErrors{{Field: "nhs_number", Message: "There is no record with this NHS number"}}.Err()
+		}
+		if err != nil {
+			return err
+		}
+		return t.appendAudit(ctx, actor, auditEntry{Action: "person.access_log.find", ResourceType: "Patient", ResourceID: id,
+			PersonID: id, Detail: "by=nhs-number"})
+	})
+	return id, err
+}

@@ -34,6 +34,10 @@ func tasksFor(actor care.Actor) []task {
 		tasks = append(tasks, task{Title: "Register a person", Href: "/people/new",
 			Description: "Create the one shared record for someone who is not in joinedup yet."})
 	}
+	if care.Allowed(actor, care.ActionReviewBreakGlass) {
+		tasks = append(tasks, task{Title: "Review emergency access", Href: "/privacy/break-glass",
+			Description: "Check each use of break-glass against its reason, and see who has accessed a person's record."})
+	}
 	tasks = append(tasks, task{Title: "Manage your account", Href: "/account",
 		Description: "Change your password, or choose which of your teams you are working for."})
 	return tasks

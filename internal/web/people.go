@@ -424,6 +424,8 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, actor care.A
 		v.Notice = "The alert has been ended."
 	case "objection":
 		v.Notice = "The objection to sharing has been saved."
+	case "related":
+		v.Notice = "You already have a care relationship with this person, so emergency access was not needed."
 	}
 	s.render(w, r, http.StatusOK, "person", v)
 }
@@ -435,13 +437,14 @@ func (s *Server) renderPersonError(w http.ResponseWriter, r *http.Request, actor
 		s.renderError(w, r, err)
 		return
 	}
-	v := personDeniedView{Page: s.page(r, "You do not have access to this record"), Message: care.MessageOf(err)}
+	v := personDeniedView{Page: s.page(r, "You do not have access to this record"), Message: care.MessageOf(err), CanBreakGlass: true}
 	s.render(w, r, http.StatusForbidden, "person-denied", v)
 }
 
 type personDeniedView struct {
 	Page
-	Message string
+	Message       string
+	CanBreakGlass bool
 }
 
 // recordFor loads the record for a page that changes it, refusing (and

@@ -184,10 +184,11 @@ func newPersonWorld(t *testing.T) *personWorld {
 type routeRule int
 
 const (
-	seeAnything routeRule = iota // any relationship, objection or not
-	seeDetails                   // a relationship, and no objection in the way
-	change                       // a standing relationship (practice, care team)
-	changePlan                   // change, in one of the plan roles
+	seeAnything    routeRule = iota // any relationship, objection or not
+	seeDetails                      // a relationship, and no objection in the way
+	change                          // a standing relationship (practice, care team)
+	changePlan                      // change, in one of the plan roles
+	privacyOfficer                  // the privacy officer, whatever the relationship
 )
 
 // personRoutes lists every route about one person with a request that
@@ -223,6 +224,7 @@ var personRoutes = []struct {
 	{"GET /people/{id}/plan/actions/{action}/edit", "/people/{person}/plan/actions/none/edit", nil, changePlan, 404},
 	{"POST /people/{id}/plan/actions/{action}", "/people/{person}/plan/actions/none", url.Values{"description": {"x"}, "owner": {"person:"}, "due_date_day": {"1"}, "due_date_month": {"1"}, "due_date_year": {"2027"}, "status": {"done"}}, changePlan, 404},
 	{"GET /people/{id}/timeline", "/people/{person}/timeline", nil, seeDetails, 200},
+	{"GET /people/{id}/access", "/people/{person}/access", nil, privacyOfficer, 200},
 }
 
 // expectedStatus is the table the matrix checks against.
@@ -246,6 +248,8 @@ func expectedStatus(role care.Role, rel relation, rule routeRule, ok int) int {
 		allowed = careRole && standing[rel]
 	case changePlan:
 		allowed = planRole && standing[rel]
+	case privacyOfficer:
+		allowed = role == care.RolePrivacyOfficer
 	}
 	if allowed {
 		return ok
@@ -538,5 +542,87 @@ func TestTimelineShowsPlanAndCareTeamChanges(t *testing.T) {
 	record := staff.get("/people/" + id)
 	if !strings.Contains(record.body, "There is 1 sensitive alert that your role cannot see") || strings.Contains(record.body, "Concern about finances") {
 		t.Error("the hidden alert is not announced, or is shown")
+	}
+}
+
+func TestBreakGlassJourney(t *testing.T) {
+	w := newPersonWorld(t)
+	id := w.people[relCareTeam]
+	rec, err := w.env.store.PersonRecord(context.Background(), care.SystemActor("test"), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nhs := string(rec.Person.NHSNumber)
+	nurse := w.env.client(t).mustSignIn(care.RoleNurse)
+
+	// Refused, with the way to emergency access.
+	res := nurse.get("/people/" + id)
+	if res.status != http.StatusForbidden || !strings.Contains(res.body, `href="/break-glass"`) {
+		t.Fatalf("refused = %d", res.status)
+	}
+	// A search by NHS number finds no one, and offers emergency access; a
+	// search by name never does.
+	res = nurse.get("/people?nhs_number=" + nhs)
+	if !strings.Contains(res.body, "No one found") || !strings.Contains(res.body, "/break-glass?nhs_number="+nhs) {
+		t.Errorf("search by NHS number:\n%s", res.body)
+	}
+	res = nurse.get("/people?family_name=Number&dob_day=1&dob_month=1&dob_year=1940")
+	if strings.Contains(res.body, "/break-glass") {
+		t.Error("a search by name offers emergency access")
+	}
+	// A reason is required.
+	res = nurse.post("/break-glass", url.Values{"nhs_number": {nhs}, "category": {"emergency"}})
+	if res.status != 400 || !strings.Contains(res.body, "Explain why you need this record now") {
+		t.Fatalf("no reason = %d", res.status)
+	}
+	res = nurse.post("/break-glass", url.Values{"nhs_number": {nhs}, "category": {"emergency"}, "reason": {"Found on the floor at home, need medicines"}})
+	if res.status != http.StatusSeeOther || res.location != "/people/"+id+"?done=break-glass" {
+		t.Fatalf("break-glass = %d %q", res.status, res.location)
+	}
+	res = nurse.get("/people/" + id)
+	if res.status != 200 || !strings.Contains(res.body, "You are using emergency access") || strings.Contains(res.body, "Change their details") {
+		t.Fatalf("record under break-glass = %d", res.status)
+	}
+
+	// The privacy officer reviews it.
+	officer := w.env.client(t).mustSignIn(care.RolePrivacyOfficer)
+	res = officer.get("/privacy/break-glass")
+	if !strings.Contains(res.body, "Found on the floor at home") || !strings.Contains(res.body, "Test Nurse") {
+		t.Fatalf("queue:\n%s", res.body)
+	}
+	i := strings.Index(res.body, `href="/privacy/break-glass/`)
+	rest := res.body[i+len(`href="`):]
+	reviewPath := rest[:strings.IndexByte(rest, '"')]
+	for !strings.Contains(officer.get(reviewPath).body, "Test Nurse") {
+		// Other emergency accesses in the world come first; find the nurse's.
+		rest = rest[strings.Index(rest, `href="/privacy/break-glass/`)+len(`href="`):]
+		reviewPath = rest[:strings.IndexByte(rest, '"')]
+	}
+	page := officer.get(reviewPath)
+	version := "1"
+	if res := officer.post(reviewPath, url.Values{"outcome": {"inappropriate"}, "version": {version}}); res.status != 400 ||
+		!strings.Contains(res.body, "Say why the access was not appropriate") {
+		t.Errorf("inappropriate without a note = %d", res.status)
+	}
+	if !strings.Contains(page.body, "Read the record 1 time") {
+		t.Errorf("review page does not count the reads:\n%s", page.body)
+	}
+	if res := officer.post(reviewPath, url.Values{"outcome": {"appropriate"}, "version": {version}, "note": {"Confirmed with the ambulance crew"}}); res.status != http.StatusSeeOther {
+		t.Fatalf("review = %d\n%s", res.status, res.body)
+	}
+	if res := officer.get("/privacy/break-glass?reviewed=1"); !strings.Contains(res.body, "Appropriate") {
+		t.Error("the review is not in the reviewed list")
+	}
+
+	// Who has accessed this record: the refusal and the emergency access.
+	res = officer.get("/privacy/access?nhs_number=" + nhs)
+	if res.status != http.StatusSeeOther || res.location != "/people/"+id+"/access" {
+		t.Fatalf("find access log = %d %q", res.status, res.location)
+	}
+	res = officer.get(res.location)
+	for _, want := range []string{"Who has accessed this record", "Used emergency access", "Refused", "Test Nurse", "Found on the floor at home", "break glass"} {
+		if !strings.Contains(res.body, want) {
+			t.Errorf("access log lacks %q", want)
+		}
 	}
 }

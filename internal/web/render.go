@@ -109,6 +109,9 @@ func (s *Server) navigation(actor care.Actor) []navItem {
 	if care.Allowed(actor, care.ActionSearchPeople) {
 		items = append(items, navItem{Label: "People", Href: "/people"})
 	}
+	if care.Allowed(actor, care.ActionReviewBreakGlass) {
+		items = append(items, navItem{Label: "Emergency access", Href: "/privacy/break-glass"})
+	}
 	if care.Allowed(actor, care.ActionViewAudit) {
 		items = append(items, navItem{Label: "Audit trail", Href: "/audit"})
 	}

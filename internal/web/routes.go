@@ -66,6 +66,15 @@ func (s *Server) routeTable() []route {
 		{"GET /people/{id}/plan/actions/{action}/edit", s.signedIn(s.planActionPage)},
 		{"POST /people/{id}/plan/actions/{action}", s.signedIn(s.planActionSave)},
 		{"GET /people/{id}/timeline", s.signedIn(s.timelinePage)},
+		{"GET /people/{id}/access", s.signedIn(s.accessLogPage)},
+
+		// Break-glass: emergency access with a reason, and its review.
+		{"GET /break-glass", s.signedIn(s.breakGlassPage)},
+		{"POST /break-glass", s.signedIn(s.breakGlassStart)},
+		{"GET /privacy/break-glass", s.signedIn(s.reviewQueuePage)},
+		{"GET /privacy/break-glass/{use}", s.signedIn(s.reviewPage)},
+		{"POST /privacy/break-glass/{use}", s.signedIn(s.reviewSave)},
+		{"GET /privacy/access", s.signedIn(s.accessFindPage)},
 
 		// Anything else is a page that does not exist.
 		{"/", http.HandlerFunc(s.notFound)},

@@ -174,6 +174,7 @@ const (
 	careRoles                   // the roles that work with people (care.CareRoles)
 	registerRoles               // the roles that register people (care.RegisterRoles)
 	planRoles                   // the roles that change care plans (care.PlanRoles)
+	privacyRoles                // privacy officers only
 )
 
 // matrix covers every route in routeTable: who may use it, and a request
@@ -231,6 +232,13 @@ var matrix = map[string]struct {
 	"GET /people/{id}/plan/actions/{action}/edit":      {planRoles, "/people/{person}/plan/actions/none/edit", nil, 404, 0},
 	"POST /people/{id}/plan/actions/{action}":          {planRoles, "/people/{person}/plan/actions/none", url.Values{"description": {"x"}, "owner": {"person:"}, "due_date_day": {"1"}, "due_date_month": {"1"}, "due_date_year": {"2027"}, "status": {"done"}}, 404, 0},
 	"GET /people/{id}/timeline":                        {careRoles, "/people/{person}/timeline", nil, 200, 0},
+	"GET /people/{id}/access":                          {privacyRoles, "/people/{person}/access", nil, 200, 0},
+	"GET /break-glass":                                 {careRoles, "/break-glass", nil, 200, 0},
+	"POST /break-glass":                                {careRoles, "/break-glass", url.Values{}, 400, 0},
+	"GET /privacy/break-glass":                         {privacyRoles, "/privacy/break-glass", nil, 200, 0},
+	"GET /privacy/break-glass/{use}":                   {privacyRoles, "/privacy/break-glass/none", nil, 404, 0},
+	"POST /privacy/break-glass/{use}":                  {privacyRoles, "/privacy/break-glass/none", url.Values{"outcome": {"appropriate"}}, 404, 0},
+	"GET /privacy/access":                              {privacyRoles, "/privacy/access", nil, 200, 0},
 }
 
 func allowed(a access, r care.Role) bool {
@@ -245,6 +253,8 @@ func allowed(a access, r care.Role) bool {
 		return slices.Contains(care.RegisterRoles, r)
 	case planRoles:
 		return slices.Contains(care.PlanRoles, r)
+	case privacyRoles:
+		return r == care.RolePrivacyOfficer
 	}
 	return false
 }
