@@ -86,6 +86,10 @@ type Dataset struct {
 	Teams         []Team
 	Users         []User
 	People        []Person
+	// Contacts holds each person's address and phone, in People's order.
+	Contacts []Contact
+	// Stories are people with whole records: care teams, plans, alerts.
+	Stories []Story
 }
 
 // DemoPeople is how many people Generate invents.
@@ -239,6 +243,8 @@ func Generate(seed uint64) Dataset {
 
 	d.Users = demoUsers(demoPracticeODS(e.practices))
 	d.People = slices.Collect(People(seed, DemoPeople))
+	d.Contacts = contacts(seed, d.People)
+	d.Stories = stories(demoPracticeODS(e.practices))
 	return d
 }
 

@@ -486,3 +486,62 @@ func (s *Store) EndAlert(ctx context.Context, actor care.Actor, personID, alertI
 			Summary: care.AlertKind(kind).Label() + " alert ended", Visibility: alertVisibility(care.Sensitivity(sens))})
 	})
 }
+
+// MyPeople lists the people whose care team the actor is in, by name, so a
+// user can go straight to the people they are working with. It is audited
+// as a search, with each person listed as found.
+func (s *Store) MyPeople(ctx context.Context, actor care.Actor) ([]care.PersonSummary, error) {
+	if !care.Allowed(actor, care.ActionSearchPeople) {
+		return nil, s.denied(ctx, actor, auditEntry{Action: "person.search", ResourceType: "Patient"},
+			care.Errorf(care.KindForbidden, "Your role does not search for people."))
+	}
+	var list []care.PersonSummary
+	err := s.write(ctx, func(t *tx) error {
+		rows, err := t.query(ctx, `SELECT p.id FROM care_team_members m JOIN people p ON p.id = m.person_id
+			WHERE m.user_id = ? AND m.removed_at IS NULL ORDER BY p.family_name_folded, p.given_name_folded, p.id LIMIT ?`,
+			actor.UserID, maxSearchResults)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		for _, id := range ids {
+			a, err := findAccess(ctx, t, actor, id)
+			if err != nil {
+				return err
+			}
+			if a.level == care.AccessNone {
+				continue
+			}
+			practice, err := findOrganisation(ctx, t, "id", a.person.RegisteredPracticeID)
+			if err != nil {
+				return err
+			}
+			p := a.person
+			list = append(list, care.PersonSummary{ID: p.ID, NHSNumber: p.NHSNumber, GivenName: p.GivenName, FamilyName: p.FamilyName,
+				DateOfBirth: p.DateOfBirth, PracticeName: practice.Name, Access: a.level, Relationships: a.rel})
+		}
+		if err := t.appendAudit(ctx, actor, auditEntry{Action: "person.search", ResourceType: "Patient",
+			Detail: "by=care-team results=" + itoa(len(list))}); err != nil {
+			return err
+		}
+		for _, p := range list {
+			if err := t.appendAudit(ctx, actor, auditEntry{Action: "person.search.listed", ResourceType: "Patient",
+				ResourceID: p.ID, PersonID: p.ID, Detail: "by=care-team via=" + strings.Join(p.Relationships.Names(), "+")}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return list, err
+}

@@ -97,8 +97,11 @@ type peopleView struct {
 	Searched                         bool
 	ByNHS                            bool
 	Results                          []care.PersonSummary
-	CanRegister                      bool
-	CanBreakGlass                    bool
+	// Mine lists the people whose care team the user is in, shown when
+	// they have not searched.
+	Mine          []care.PersonSummary
+	CanRegister   bool
+	CanBreakGlass bool
 }
 
 func (s *Server) peoplePage(w http.ResponseWriter, r *http.Request, actor care.Actor) {
@@ -126,6 +129,14 @@ func (s *Server) peoplePage(w http.ResponseWriter, r *http.Request, actor care.A
 		}
 	}
 	v.DOB = newDateField("date_of_birth", "dob", "Date of birth", v.Errors.Message("date_of_birth"), day, month, year)
+	if !v.Searched && status == http.StatusOK {
+		mine, err := s.store.MyPeople(r.Context(), actor)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		v.Mine = mine
+	}
 	s.render(w, r, status, "people", v)
 }
 
