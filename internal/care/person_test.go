@@ -307,3 +307,55 @@ func TestParsePersonQuery(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParsePersonQuery(f *testing.F) {
+	f.Add("999 000 0026", "", "", "", "", "")
+	f.Add("", "Ada", "Lovelace", "10", "12", "1940")
+	f.Add("", "", "O'Neil-Smith", "29", "2", "2024")
+	f.Add("x", "", "", "", "", "")
+	f.Fuzz(func(t *testing.T, nhs, given, family, d, m, y string) {
+		q, errs := ParsePersonQuery(nhs, given, family, d, m, y)
+		if len(errs) > 0 {
+			for _, e := range errs {
+				if e.Message == "" {
+					t.Fatalf("a problem with %s has no message", e.Field)
+				}
+			}
+			return
+		}
+		// A query with no problems is exactly one of the two kinds, and each
+		// is complete enough to search with.
+		switch {
+		case q.ByNHSNumber():
+			if _, err := ParseNHSNumber(string(q.NHSNumber)); err != nil || q.FamilyName != "" {
+				t.Fatalf("NHS number query %+v", q)
+			}
+		default:
+			if q.FamilyName == "" || q.DateOfBirth == "" {
+				t.Fatalf("name query without a name or date: %+v", q)
+			}
+			if _, err := time.Parse(time.DateOnly, q.DateOfBirth); err != nil {
+				t.Fatalf("name query with date %q", q.DateOfBirth)
+			}
+		}
+	})
+}
+
+func FuzzParseAccessibleFormats(f *testing.F) {
+	f.Add("large_print", "braille", "")
+	f.Add("smoke", "", "")
+	f.Fuzz(func(t *testing.T, a, b, c string) {
+		got, ok := ParseAccessibleFormats([]string{a, b, c})
+		if !ok {
+			return
+		}
+		for i, x := range got {
+			if x.Label() == "" {
+				t.Fatalf("accepted unknown format %q", x)
+			}
+			if i > 0 && slices.Index(AccessibleFormats, got[i-1]) >= slices.Index(AccessibleFormats, x) {
+				t.Fatalf("formats %v are not in order, once each", got)
+			}
+		}
+	})
+}
