@@ -50,6 +50,11 @@ func (e *environment) demo(ctx context.Context, args []string) error {
 		for _, r := range care.Roles {
 			fmt.Fprintf(e.stdout, "  %-28s %s\n", demo.DemoEmail(r), r.Label())
 		}
+		fmt.Fprintln(e.stdout, "\nPeople with whole records to explore (find them under People, by NHS number):")
+		for _, story := range demo.Generate(demoSeed).Stories {
+			p := story.Person
+			fmt.Fprintf(e.stdout, "  %-28s %s\n", p.GivenName+" "+p.FamilyName, p.NHSNumber.Formatted())
+		}
 		fmt.Fprintln(e.stdout, "\nPress Ctrl+C to stop.")
 	})
 }

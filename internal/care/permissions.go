@@ -18,9 +18,19 @@ const (
 var roleActions = map[Role][]Action{
 	RoleAdmin:          {ActionManageUsers, ActionViewAudit, ActionViewOperations},
 	RoleOrgAdmin:       {ActionManageUsers, ActionEditDirectory, ActionViewServiceGaps},
-	RolePrivacyOfficer: {ActionViewAudit},
-	RoleTeamManager:    {ActionEditDirectory},
+	RolePrivacyOfficer: {ActionViewAudit, ActionReviewBreakGlass, ActionViewAccessLog},
 	RoleAnalyst:        {ActionViewServiceGaps},
+	// The roles that work with people (CareRoles) find them, and may use
+	// break-glass; RegisterRoles may also register them.
+	RoleGP:                    {ActionSearchPeople, ActionBreakGlass, ActionRegisterPerson},
+	RolePracticeManager:       {ActionSearchPeople, ActionBreakGlass, ActionRegisterPerson},
+	RolePracticeStaff:         {ActionSearchPeople, ActionBreakGlass, ActionRegisterPerson},
+	RoleSocialWorker:          {ActionSearchPeople, ActionBreakGlass, ActionRegisterPerson},
+	RoleTeamManager:           {ActionSearchPeople, ActionBreakGlass, ActionRegisterPerson, ActionEditDirectory},
+	RoleNurse:                 {ActionSearchPeople, ActionBreakGlass},
+	RoleOccupationalTherapist: {ActionSearchPeople, ActionBreakGlass},
+	RoleCareNavigator:         {ActionSearchPeople, ActionBreakGlass},
+	RoleMDTCoordinator:        {ActionSearchPeople, ActionBreakGlass},
 }
 
 // Allowed reports whether the actor's role permits the action. Anything not

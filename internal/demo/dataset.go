@@ -89,6 +89,10 @@ type Dataset struct {
 	// Directory is the demo area's services, contacts, team details and
 	// known postcodes.
 	Directory Directory
+	// PersonContacts holds each person's address and phone, in People's order.
+	PersonContacts []PersonContact
+	// Stories are people with whole records: care teams, plans, alerts.
+	Stories []Story
 }
 
 // DemoPeople is how many people Generate invents.
@@ -243,6 +247,8 @@ func Generate(seed uint64) Dataset {
 	d.Directory = makeDirectory(e)
 	d.Users = demoUsers(demoPracticeODS(e.practices))
 	d.People = slices.Collect(People(seed, DemoPeople))
+	d.PersonContacts = contacts(seed, d.People)
+	d.Stories = stories(demoPracticeODS(e.practices))
 	return d
 }
 

@@ -42,6 +42,18 @@ func tasksFor(actor care.Actor) []task {
 		tasks = append(tasks, task{Title: "Check the audit trail", Href: "/audit",
 			Description: "See who did what and when, including refused attempts, and check that the trail has not been tampered with."})
 	}
+	if care.Allowed(actor, care.ActionSearchPeople) {
+		tasks = append(tasks, task{Title: "Find a person", Href: "/people",
+			Description: "Find someone you care for by NHS number, or by name and date of birth, and see their record, care team and plan."})
+	}
+	if care.Allowed(actor, care.ActionRegisterPerson) {
+		tasks = append(tasks, task{Title: "Register a person", Href: "/people/new",
+			Description: "Create the one shared record for someone who is not in joinedup yet."})
+	}
+	if care.Allowed(actor, care.ActionReviewBreakGlass) {
+		tasks = append(tasks, task{Title: "Review emergency access", Href: "/privacy/break-glass",
+			Description: "Check each use of break-glass against its reason, and see who has accessed a person's record."})
+	}
 	tasks = append(tasks, task{Title: "Manage your account", Href: "/account",
 		Description: "Change your password, or choose which of your teams you are working for."})
 	return tasks

@@ -40,6 +40,10 @@ func parsePages(as *assets) (*pages, error) {
 		},
 		"fieldError": func(errs care.FieldErrors, name string) string { return errs.Message(name) },
 		"field":      field,
+		// Person record: dates kept as YYYY-MM-DD, and text kept as lines.
+		"readableDate": care.ReadableDate,
+		"lines":        func(s string) []string { return strings.Split(s, "\n") },
+		"personNav":    personNav,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
 	if err != nil {
@@ -101,8 +105,15 @@ func (s *Server) page(r *http.Request, title string) Page {
 
 // navigation lists the areas this actor may use.
 func (s *Server) navigation(actor care.Actor) []navItem {
-	items := []navItem{{Label: "Home", Href: "/"}, {Label: "Find a service", Href: "/directory"}, {Label: "Inbox", Href: "/inbox"},
-		{Label: "Roles and terms", Href: "/learning/roles"}}
+	items := []navItem{{Label: "Home", Href: "/"}}
+	if care.Allowed(actor, care.ActionSearchPeople) {
+		items = append(items, navItem{Label: "People", Href: "/people"})
+	}
+	items = append(items, navItem{Label: "Find a service", Href: "/directory"}, navItem{Label: "Inbox", Href: "/inbox"},
+		navItem{Label: "Roles and terms", Href: "/learning/roles"})
+	if care.Allowed(actor, care.ActionReviewBreakGlass) {
+		items = append(items, navItem{Label: "Emergency access", Href: "/privacy/break-glass"})
+	}
 	if care.Allowed(actor, care.ActionViewAudit) {
 		items = append(items, navItem{Label: "Audit trail", Href: "/audit"})
 	}

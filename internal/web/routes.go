@@ -82,6 +82,46 @@ func (s *Server) routeTable() []route {
 		{"POST /inbox/{id}/read", s.signedIn(s.markNotificationRead)},
 		{"POST /inbox/read-all", s.signedIn(s.markAllNotificationsRead)},
 
+		// People and their records (C3, C4). Handlers gate by role; the
+		// store checks the actor's relationship with the person again inside
+		// each transaction, and audits every read and refusal.
+		{"GET /people", s.signedIn(s.peoplePage)},
+		{"GET /people/new", s.signedIn(s.personNewPage)},
+		{"POST /people", s.signedIn(s.personCreate)},
+		{"GET /people/{id}", s.signedIn(s.personPage)},
+		{"GET /people/{id}/edit", s.signedIn(s.personEditPage)},
+		{"POST /people/{id}", s.signedIn(s.personUpdate)},
+		{"POST /people/{id}/objection", s.signedIn(s.personObjection)},
+		{"GET /people/{id}/carers/new", s.signedIn(s.carerNewPage)},
+		{"POST /people/{id}/carers", s.signedIn(s.carerCreate)},
+		{"POST /people/{id}/carers/{carer}/remove", s.signedIn(s.carerRemove)},
+		{"GET /people/{id}/alerts/new", s.signedIn(s.alertNewPage)},
+		{"POST /people/{id}/alerts", s.signedIn(s.alertCreate)},
+		{"POST /people/{id}/alerts/{alert}/end", s.signedIn(s.alertEnd)},
+		{"GET /people/{id}/care-team", s.signedIn(s.careTeamPage)},
+		{"POST /people/{id}/care-team", s.signedIn(s.careTeamAddUser)},
+		{"POST /people/{id}/care-team/contacts", s.signedIn(s.careTeamAddContact)},
+		{"POST /people/{id}/care-team/{member}/coordinator", s.signedIn(s.careTeamCoordinator)},
+		{"POST /people/{id}/care-team/{member}/remove", s.signedIn(s.careTeamRemove)},
+		{"GET /people/{id}/plan", s.signedIn(s.planPage)},
+		{"GET /people/{id}/plan/history", s.signedIn(s.planHistoryPage)},
+		{"GET /people/{id}/plan/sections/{section}/edit", s.signedIn(s.planSectionEditPage)},
+		{"POST /people/{id}/plan/sections/{section}", s.signedIn(s.planSectionSave)},
+		{"GET /people/{id}/plan/actions/new", s.signedIn(s.planActionPage)},
+		{"POST /people/{id}/plan/actions", s.signedIn(s.planActionSave)},
+		{"GET /people/{id}/plan/actions/{action}/edit", s.signedIn(s.planActionPage)},
+		{"POST /people/{id}/plan/actions/{action}", s.signedIn(s.planActionSave)},
+		{"GET /people/{id}/timeline", s.signedIn(s.timelinePage)},
+		{"GET /people/{id}/access", s.signedIn(s.accessLogPage)},
+
+		// Break-glass: emergency access with a reason, and its review.
+		{"GET /break-glass", s.signedIn(s.breakGlassPage)},
+		{"POST /break-glass", s.signedIn(s.breakGlassStart)},
+		{"GET /privacy/break-glass", s.signedIn(s.reviewQueuePage)},
+		{"GET /privacy/break-glass/{use}", s.signedIn(s.reviewPage)},
+		{"POST /privacy/break-glass/{use}", s.signedIn(s.reviewSave)},
+		{"GET /privacy/access", s.signedIn(s.accessFindPage)},
+
 		// Anything else is a page that does not exist.
 		{"/", http.HandlerFunc(s.notFound)},
 	}

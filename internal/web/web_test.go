@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -97,7 +98,12 @@ func newTestEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := map[string]string{"{org}": org.ID, "{team}": team.ID, "{service}": sv.ID, "{contact}": contact.ID}
+	person, err := st.RegisterPerson(ctx, sys, care.Person{NHSNumber: "9990000026", GivenName: "Test", FamilyName: "Person",
+		DateOfBirth: "1940-01-01", Address: "1 Test Road", Postcode: "E8 1AA", RegisteredPracticeID: org.ID}, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{"{org}": org.ID, "{team}": team.ID, "{service}": sv.ID, "{contact}": contact.ID, "{person}": person.ID}
 	c := &clock{now: time.Now()}
 	cfg := auth.DefaultConfig()
 	cfg.Argon2, cfg.Now = cheap, c.Now
@@ -187,11 +193,15 @@ func (c *client) mustSignIn(r care.Role) *client {
 type access int
 
 const (
-	public     access = iota // anyone, signed in or not
-	anyone                   // any signed-in user
-	auditRoles               // privacy officers and administrators
-	gapRoles                 // organisation administrators and analysts
-	dirOwners                // team managers and organisation administrators of the entry's organisation
+	public        access = iota // anyone, signed in or not
+	anyone                      // any signed-in user
+	auditRoles                  // privacy officers and administrators
+	gapRoles                    // organisation administrators and analysts
+	dirOwners                   // team managers and organisation administrators of the entry's organisation
+	careRoles                   // the roles that work with people (care.CareRoles)
+	registerRoles               // the roles that register people (care.RegisterRoles)
+	planRoles                   // the roles that change care plans (care.PlanRoles)
+	privacyRoles                // privacy officers only
 )
 
 // matrix covers every route in routeTable: who may use it, and a request
@@ -249,6 +259,44 @@ var matrix = map[string]struct {
 	"POST /inbox/{id}/read":                          {anyone, "/inbox/no-such-id/read", url.Values{}, 404, 0},
 	"POST /inbox/read-all":                           {anyone, "/inbox/read-all", url.Values{}, 303, 0},
 	"/":                                              {public, "/no-such-page", nil, 404, 0},
+
+	// People: every test user works for the test person's practice, so
+	// each care role has a relationship; TestPersonRoutesMatrix covers the
+	// other relationships.
+	"GET /people":                                      {careRoles, "/people", nil, 200, 0},
+	"GET /people/new":                                  {registerRoles, "/people/new", nil, 200, 0},
+	"POST /people":                                     {registerRoles, "/people", url.Values{}, 400, 0},
+	"GET /people/{id}":                                 {careRoles, "/people/{person}", nil, 200, 0},
+	"GET /people/{id}/edit":                            {careRoles, "/people/{person}/edit", nil, 200, 0},
+	"POST /people/{id}":                                {careRoles, "/people/{person}", url.Values{}, 400, 0},
+	"POST /people/{id}/objection":                      {careRoles, "/people/{person}/objection", url.Values{"objects": {"maybe"}}, 400, 0},
+	"GET /people/{id}/carers/new":                      {careRoles, "/people/{person}/carers/new", nil, 200, 0},
+	"POST /people/{id}/carers":                         {careRoles, "/people/{person}/carers", url.Values{}, 400, 0},
+	"POST /people/{id}/carers/{carer}/remove":          {careRoles, "/people/{person}/carers/none/remove", url.Values{}, 404, 0},
+	"GET /people/{id}/alerts/new":                      {careRoles, "/people/{person}/alerts/new", nil, 200, 0},
+	"POST /people/{id}/alerts":                         {careRoles, "/people/{person}/alerts", url.Values{}, 400, 0},
+	"POST /people/{id}/alerts/{alert}/end":             {careRoles, "/people/{person}/alerts/none/end", url.Values{}, 404, 0},
+	"GET /people/{id}/care-team":                       {careRoles, "/people/{person}/care-team", nil, 200, 0},
+	"POST /people/{id}/care-team":                      {careRoles, "/people/{person}/care-team", url.Values{}, 400, 0},
+	"POST /people/{id}/care-team/contacts":             {careRoles, "/people/{person}/care-team/contacts", url.Values{}, 400, 0},
+	"POST /people/{id}/care-team/{member}/coordinator": {careRoles, "/people/{person}/care-team/none/coordinator", url.Values{}, 404, 0},
+	"POST /people/{id}/care-team/{member}/remove":      {careRoles, "/people/{person}/care-team/none/remove", url.Values{}, 404, 0},
+	"GET /people/{id}/plan":                            {careRoles, "/people/{person}/plan", nil, 200, 0},
+	"GET /people/{id}/plan/history":                    {careRoles, "/people/{person}/plan/history", nil, 200, 0},
+	"GET /people/{id}/plan/sections/{section}/edit":    {planRoles, "/people/{person}/plan/sections/goals/edit", nil, 200, 0},
+	"POST /people/{id}/plan/sections/{section}":        {planRoles, "/people/{person}/plan/sections/review", url.Values{"review_date_day": {"31"}, "review_date_month": {"2"}, "review_date_year": {"2027"}}, 400, 0},
+	"GET /people/{id}/plan/actions/new":                {planRoles, "/people/{person}/plan/actions/new", nil, 200, 0},
+	"POST /people/{id}/plan/actions":                   {planRoles, "/people/{person}/plan/actions", url.Values{}, 400, 0},
+	"GET /people/{id}/plan/actions/{action}/edit":      {planRoles, "/people/{person}/plan/actions/none/edit", nil, 404, 0},
+	"POST /people/{id}/plan/actions/{action}":          {planRoles, "/people/{person}/plan/actions/none", url.Values{"description": {"x"}, "owner": {"person:"}, "due_date_day": {"1"}, "due_date_month": {"1"}, "due_date_year": {"2027"}, "status": {"done"}}, 404, 0},
+	"GET /people/{id}/timeline":                        {careRoles, "/people/{person}/timeline", nil, 200, 0},
+	"GET /people/{id}/access":                          {privacyRoles, "/people/{person}/access", nil, 200, 0},
+	"GET /break-glass":                                 {careRoles, "/break-glass", nil, 200, 0},
+	"POST /break-glass":                                {careRoles, "/break-glass", url.Values{}, 400, 0},
+	"GET /privacy/break-glass":                         {privacyRoles, "/privacy/break-glass", nil, 200, 0},
+	"GET /privacy/break-glass/{use}":                   {privacyRoles, "/privacy/break-glass/none", nil, 404, 0},
+	"POST /privacy/break-glass/{use}":                  {privacyRoles, "/privacy/break-glass/none", url.Values{"outcome": {"appropriate"}}, 404, 0},
+	"GET /privacy/access":                              {privacyRoles, "/privacy/access", nil, 200, 0},
 }
 
 func allowed(a access, r care.Role) bool {
@@ -261,6 +309,14 @@ func allowed(a access, r care.Role) bool {
 		return r == care.RoleOrgAdmin || r == care.RoleAnalyst
 	case dirOwners:
 		return r == care.RoleTeamManager || r == care.RoleOrgAdmin
+	case careRoles:
+		return r.IsCareRole()
+	case registerRoles:
+		return slices.Contains(care.RegisterRoles, r)
+	case planRoles:
+		return slices.Contains(care.PlanRoles, r)
+	case privacyRoles:
+		return r == care.RolePrivacyOfficer
 	}
 	return false
 }
