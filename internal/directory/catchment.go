@@ -96,3 +96,20 @@ func (ix *Index) LocalAuthorities() []care.Organisation {
 	slices.SortFunc(out, func(a, b care.Organisation) int { return cmp.Compare(a.Name, b.Name) })
 	return out
 }
+
+// LocalAuthorityOf names the council of a full postcode: from the imported
+// postcode directory, or else when the postcode district lies in exactly one
+// council. "" means it is not known, and the person asking must choose.
+func (ix *Index) LocalAuthorityOf(p geo.Postcode) string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if ix.gaz != nil {
+		if loc, prec := ix.gaz.Locate(p); prec == geo.PrecisionPostcode && loc.LocalAuthority != "" {
+			return loc.LocalAuthority
+		}
+	}
+	if las := ix.outcodeLAs[p.Outcode()]; len(las) == 1 {
+		return las[0]
+	}
+	return ""
+}

@@ -194,9 +194,9 @@ func (s *Server) localAuthorityFor(postcode string, councils []care.Organisation
 	if err != nil {
 		return ""
 	}
-	if loc, _ := s.cfg.Gazetteer.Locate(pc); loc.LocalAuthority != "" {
+	if la := s.dir.LocalAuthorityOf(pc); la != "" {
 		for _, c := range councils {
-			if c.GSSCode == loc.LocalAuthority {
+			if c.GSSCode == la {
 				return c.GSSCode
 			}
 		}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/joinedup/joinedup/internal/auth"
 	"github.com/joinedup/joinedup/internal/directory"
-	"github.com/joinedup/joinedup/internal/geo"
 	"github.com/joinedup/joinedup/internal/oruk"
 	"github.com/joinedup/joinedup/internal/store"
 )
@@ -33,10 +32,6 @@ type Config struct {
 	// Directory is the directory's search index. When nil, New builds one
 	// from the store.
 	Directory *directory.Index
-	// Gazetteer, when a postcode directory has been imported, finds the
-	// local authority of a full postcode. Without one, joinedup works it out
-	// from the postcode district and asks when that is not enough.
-	Gazetteer *geo.Gazetteer
 }
 
 // Server holds what the handlers share. It has no mutable state of its own

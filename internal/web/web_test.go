@@ -98,7 +98,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	person, err := st.RegisterPerson(ctx, sys, care.Person{NHSNumber: "9990000026", GivenName: "Test", FamilyName: "Person",
+	person, err := st.RegisterPerson(ctx, sys, care.Person{NHSNumber: "9999999999", GivenName: "Test", FamilyName: "Person",
 		DateOfBirth: "1940-01-01", Address: "1 Test Road", Postcode: "E8 1AA", RegisteredPracticeID: org.ID}, nil, false)
 	if err != nil {
 		t.Fatal(err)
