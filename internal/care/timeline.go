@@ -22,6 +22,7 @@ const (
 	EventPlanChanged        EventType = "plan.changed"
 	EventActionAdded        EventType = "plan.action_added"
 	EventActionChanged      EventType = "plan.action_changed"
+	EventBreakGlass         EventType = "break_glass.started"
 )
 
 // TimelineEvent is one thing that happened in a person's care, written in

@@ -54,7 +54,7 @@ func (s *Store) StartBreakGlass(ctx context.Context, actor care.Actor, nhs strin
 			PersonID: personID, Reason: string(category) + ": " + reason, Detail: "hours=" + itoa(int(care.BreakGlassDuration.Hours()))}); err != nil {
 			return err
 		}
-		return appendTimeline(ctx, t, actor, care.TimelineEvent{PersonID: personID, Type: "break_glass.started",
+		return appendTimeline(ctx, t, actor, care.TimelineEvent{PersonID: personID, Type: care.EventBreakGlass,
 			Summary: "Emergency access to the record by " + actor.Name + " (" + actor.Role().Label() + ")", Visibility: care.VisibleToRecord})
 	})
 	if noRecord {

@@ -138,7 +138,13 @@ func (s *Store) AddCareTeamUser(ctx context.Context, actor care.Actor, personID,
 			return err
 		}
 		m.Role = care.Role(role)
-		if errs := care.ValidateMember(m); len(errs) > 0 {
+		errs := care.ValidateMember(m)
+		if m.UserID != "" && !m.Role.IsCareRole() {
+			// Only the roles that work with people can hold a relationship,
+			// so anyone else in a care team would be a name that sees nothing.
+			errs.Add("membership", "Choose a colleague who works with people, such as a GP, nurse or social worker")
+		}
+		if len(errs) > 0 {
 			return errs.Err()
 		}
 		m, err = insertMember(ctx, t, actor, m)

@@ -484,6 +484,9 @@ func TestCareTeamHasOneCoordinator(t *testing.T) {
 		if _, err := s.AddCareTeamContact(ctx, a.practiceManager, p.ID, care.CareTeamMember{Name: "No Contact"}); care.FieldsOf(err).Message("member_phone") == "" {
 			t.Errorf("a contact with no way to reach them: %v", err)
 		}
+		if _, err := s.AddCareTeamUser(ctx, a.practiceManager, p.ID, a.analyst.Acting.ID, "Numbers", ""); care.FieldsOf(err).Message("membership") == "" {
+			t.Errorf("adding an analyst to a care team: %v", err)
+		}
 		if _, err := s.AddCareTeamUser(ctx, a.nurseElsewhere, p.ID, a.nurseElsewhere.Acting.ID, "Myself", ""); !care.IsKind(err, care.KindForbidden) {
 			t.Errorf("someone with no relationship adding themselves: %v", err)
 		}

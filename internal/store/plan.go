@@ -159,7 +159,7 @@ func readPlan(ctx context.Context, t *tx, actor care.Actor, personID string) (Pl
 		return v, err
 	}
 	if a.level != care.AccessFull {
-		return v, refuse("person.read.plan", "CarePlan", personID, personID, "no-relationship-or-objection", errNoTimeline(a.level))
+		return v, refuse("person.read.plan", "CarePlan", personID, personID, "no-relationship-or-objection", errCannotSeeDetails(a.level))
 	}
 	v.Record = care.PersonRecord{Person: a.person, Access: a.level, Relationships: a.rel, BreakGlassUntil: a.breakGlassUntil}.WithPermissions(actor)
 	v.Plan = care.Plan{PersonID: personID}
@@ -220,7 +220,7 @@ func (s *Store) PlanHistory(ctx context.Context, actor care.Actor, personID stri
 			return err
 		}
 		if a.level != care.AccessFull {
-			return refuse("person.read.history", "CarePlan", personID, personID, "no-relationship-or-objection", errNoTimeline(a.level))
+			return refuse("person.read.history", "CarePlan", personID, personID, "no-relationship-or-objection", errCannotSeeDetails(a.level))
 		}
 		rec = care.PersonRecord{Person: a.person, Access: a.level, Relationships: a.rel, BreakGlassUntil: a.breakGlassUntil}.WithPermissions(actor)
 		rows, err := t.query(ctx, `SELECT id, section, changed_at, changed_by_name, changed_in, before_text, after_text

@@ -52,7 +52,7 @@ func (s *Store) Timeline(ctx context.Context, actor care.Actor, personID string)
 			return err
 		}
 		if a.level != care.AccessFull {
-			return refuse("person.read.timeline", "Patient", personID, personID, "no-relationship-or-objection", errNoTimeline(a.level))
+			return refuse("person.read.timeline", "Patient", personID, personID, "no-relationship-or-objection", errCannotSeeDetails(a.level))
 		}
 		rec = care.PersonRecord{Person: a.person, Access: a.level, Relationships: a.rel, BreakGlassUntil: a.breakGlassUntil}.WithPermissions(actor)
 		rows, err := t.query(ctx, `SELECT id, occurred_at, type, summary, actor_name, actor_team, visibility, link
@@ -84,9 +84,9 @@ func (s *Store) Timeline(ctx context.Context, actor care.Actor, personID string)
 	return rec, events, err
 }
 
-// errNoTimeline explains a refusal: no relationship, or an objection that
+// errCannotSeeDetails explains a refusal: no relationship, or an objection that
 // limits the actor to knowing the record exists.
-func errNoTimeline(level care.AccessLevel) error {
+func errCannotSeeDetails(level care.AccessLevel) error {
 	if level == care.AccessExistence {
 		return care.Errorf(care.KindForbidden, "This person has objected to sharing their record, so you cannot see it. Contact their GP practice.")
 	}
