@@ -67,8 +67,13 @@ type Index struct {
 	outcodeLAs map[string][]string
 	// postcodeImport is the import the gazetteer was built from.
 	postcodeImport string
-	// syncedTo is how far Sync has caught up with changes made elsewhere.
+	// syncedTo is how far Sync has caught up with changes made elsewhere,
+	// and applied the time of the latest change applied to each entry
+	// changed recently, so the overlap Sync reads again is not reloaded.
 	syncedTo time.Time
+	applied  map[store.EntryRef]time.Time
+	// reloaded counts the entries Sync has reloaded, for tests.
+	reloaded int
 }
 
 // entry is a service as the index holds it: the service plus what search
@@ -469,7 +474,8 @@ const syncOverlap = time.Minute
 const fullReloadAt = 5000
 
 // Sync catches up with changes made by other instances and imports. It is
-// meant to run every few seconds.
+// meant to run every few seconds. Each run reloads only entries whose
+// latest change it has not applied yet.
 func (ix *Index) Sync(ctx context.Context, st *store.Store) error {
 	if err := ix.LoadPostcodes(ctx, st, false); err != nil {
 		return err
@@ -477,26 +483,49 @@ func (ix *Index) Sync(ctx context.Context, st *store.Store) error {
 	ix.mu.RLock()
 	since := ix.syncedTo.Add(-syncOverlap)
 	ix.mu.RUnlock()
-	refs, latest, err := st.DirectoryChangesSince(ctx, since)
+	asked := ix.now().UTC()
+	changes, err := st.DirectoryChangesSince(ctx, since)
 	if err != nil {
 		return err
 	}
-	if len(refs) >= fullReloadAt {
+	ix.mu.RLock()
+	var fresh []store.EntryRef
+	for _, c := range changes {
+		if at, ok := ix.applied[c.Ref]; !ok || c.At.After(at) {
+			fresh = append(fresh, c.Ref)
+		}
+	}
+	ix.mu.RUnlock()
+	if len(fresh) >= fullReloadAt {
 		d, err := st.DirectorySnapshot(ctx)
 		if err != nil {
 			return err
 		}
 		ix.Replace(d)
-	} else if len(refs) > 0 {
-		if err := ix.Refresh(ctx, st, refs...); err != nil {
+	} else if len(fresh) > 0 {
+		if err := ix.Refresh(ctx, st, fresh...); err != nil {
 			return err
 		}
 	}
 	ix.mu.Lock()
-	if latest.After(ix.syncedTo) {
-		ix.syncedTo = latest
+	defer ix.mu.Unlock()
+	ix.reloaded += len(fresh)
+	if ix.applied == nil {
+		ix.applied = map[store.EntryRef]time.Time{}
 	}
-	ix.mu.Unlock()
+	for _, c := range changes {
+		ix.applied[c.Ref] = c.At
+	}
+	// Changes older than the window will not be seen again, so they need
+	// not be remembered.
+	for ref, at := range ix.applied {
+		if at.Before(since) {
+			delete(ix.applied, ref)
+		}
+	}
+	if asked.After(ix.syncedTo) {
+		ix.syncedTo = asked
+	}
 	return nil
 }
 
