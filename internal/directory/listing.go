@@ -77,10 +77,21 @@ func (ix *Index) Listings(q ListingQuery) (int, []Listing) {
 			return cmp.Or(cmp.Compare(dist[a], dist[b]), strings.Compare(a.svc.ID, b.svc.ID))
 		})
 	} else {
+		sorted := ix.sortedByName()
+		if q.Need == "" && len(want) == 0 {
+			// Every running service, in name order: just the page.
+			start := min(max(q.Offset, 0), len(sorted))
+			end := min(start+max(q.Limit, 0), len(sorted))
+			page := make([]Listing, 0, end-start)
+			for _, e := range sorted[start:end] {
+				page = append(page, ix.listing(e))
+			}
+			return len(sorted), page
+		}
 		// In name order, keeping only the page asked for but counting all.
 		total := 0
 		var page []Listing
-		for _, e := range ix.sortedByName() {
+		for _, e := range sorted {
 			if !match(e) {
 				continue
 			}
@@ -134,15 +145,17 @@ func (ix *Index) Locate(q geo.PostcodeQuery) (geo.LatLon, bool) {
 	return pl.LatLon, pl.HasPosition
 }
 
-// sortedByName returns the services in name order, sorting them again only
-// after they have changed. The caller holds the read lock.
+// sortedByName returns the running services in name order, sorting them
+// again only after they have changed. The caller holds the read lock.
 func (ix *Index) sortedByName() []*entry {
 	ix.byNameMu.Lock()
 	defer ix.byNameMu.Unlock()
 	if ix.byName == nil || ix.byNameGen != ix.gen {
 		list := make([]*entry, 0, len(ix.services))
 		for _, e := range ix.services {
-			list = append(list, e)
+			if e.running {
+				list = append(list, e)
+			}
 		}
 		slices.SortFunc(list, func(a, b *entry) int {
 			return cmp.Or(strings.Compare(a.svc.Name, b.svc.Name), strings.Compare(a.svc.ID, b.svc.ID))
