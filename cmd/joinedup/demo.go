@@ -21,6 +21,8 @@ func (e *environment) demo(ctx context.Context, args []string) error {
 	var sf serverFlags
 	sf.register(fs, "localhost:8080")
 	path := fs.String("db", "joinedup-demo.db", "the demo's SQLite database file")
+	benchServices := fs.Int("benchmark-services", 0, "when creating the database, also add this many generated services across the UK, for load tests")
+	benchPostcodes := fs.Int("benchmark-postcodes", 0, "when creating the database, also add this many generated postcodes, for load tests")
 	if helped, err := e.parse(fs, args); helped || err != nil {
 		return err
 	}
@@ -30,7 +32,10 @@ func (e *environment) demo(ctx context.Context, args []string) error {
 	}
 	if _, err := os.Stat(*path); errors.Is(err, os.ErrNotExist) {
 		fmt.Fprintf(e.stdout, "Creating the demo database %s…\n", *path)
-		if err := createDemo(ctx, *path); err != nil {
+		if *benchServices < 0 || *benchPostcodes < 0 {
+			return usageError{"--benchmark-services and --benchmark-postcodes cannot be negative"}
+		}
+		if err := createDemo(ctx, *path, *benchServices, *benchPostcodes); err != nil {
 			return err
 		}
 	} else {
@@ -62,7 +67,7 @@ func (e *environment) demo(ctx context.Context, args []string) error {
 // createDemo builds the demo database beside its final name and renames it
 // into place only when complete, so a failed or interrupted load never
 // leaves a half-made database to be reused.
-func createDemo(ctx context.Context, path string) error {
+func createDemo(ctx context.Context, path string, benchServices, benchPostcodes int) error {
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".loading")
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		os.Remove(tmp + suffix)
@@ -79,6 +84,12 @@ func createDemo(ctx context.Context, path string) error {
 	if err := demo.Load(ctx, st, demo.Generate(demoSeed), hash); err != nil {
 		st.Close()
 		return fmt.Errorf("loading the demo data: %w", err)
+	}
+	if benchServices > 0 || benchPostcodes > 0 {
+		if err := demo.LoadBenchmark(ctx, st, demo.GenerateBenchmark(1, benchServices, benchPostcodes)); err != nil {
+			st.Close()
+			return fmt.Errorf("loading the benchmark directory: %w", err)
+		}
 	}
 	// Closing checkpoints the write-ahead log into the file, so the rename
 	// moves a complete database.

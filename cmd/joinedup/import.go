@@ -119,7 +119,9 @@ func pathReason(err error) string {
 // importBatch is how many rows one import transaction writes.
 const (
 	practiceBatch = 500
-	postcodeBatch = 5000
+	// A postcode batch is one transaction: large, because each commit
+	// waits for the disk, and a file has millions of rows.
+	postcodeBatch = 50_000
 )
 
 // importActor is who the audit trail names for imports run at the command

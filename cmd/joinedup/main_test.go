@@ -34,7 +34,7 @@ type result struct {
 	stderr string
 }
 
-func runCmd(t *testing.T, env map[string]string, stdin string, args ...string) result {
+func runCmd(t testing.TB, env map[string]string, stdin string, args ...string) result {
 	t.Helper()
 	var out, errOut syncBuffer
 	getenv := func(k string) string { return env[k] }
@@ -112,7 +112,7 @@ func TestOperatorCommands(t *testing.T) {
 	}
 	// Organisations come from the demo loader or imports; use the demo's.
 	demoDB := filepath.Join(dir, "demo.db")
-	if err := createDemo(context.Background(), demoDB); err != nil {
+	if err := createDemo(context.Background(), demoDB, 0, 0); err != nil {
 		t.Fatal(err)
 	}
 	env["JOINEDUP_DB"] = "sqlite:" + demoDB

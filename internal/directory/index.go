@@ -30,7 +30,9 @@ type Index struct {
 	loc     *time.Location
 	matcher *care.NeedMatcher
 	needs   map[string]care.Need
-	laNames map[string]string
+	// children lists the needs beneath each top-level need.
+	children map[string][]string
+	laNames  map[string]string
 
 	mu       sync.RWMutex
 	orgs     map[string]care.Organisation
@@ -47,15 +49,31 @@ type Index struct {
 	// services that cover a place are the union of its areas' lists.
 	byArea map[care.CatchmentArea]map[string]*entry
 	// grid buckets services by position, for the nearby services a search
-	// lists as out of area.
-	grid map[cell]map[string]*entry
+	// lists as out of area; needGrid does the same for each need a service
+	// meets, so a search looks only at services that could match.
+	grid     map[cell]map[string]*entry
+	needGrid map[string]map[cell][]*entry
+
+	// gen counts changes to the services, so the cache sorted by name knows
+	// when to sort again.
+	gen uint64
+	// byName caches the services sorted by name, for listing them in pages;
+	// it has its own lock because it is rebuilt under the read lock.
+	byNameMu  sync.Mutex
+	byName    []*entry
+	byNameGen uint64
 
 	gaz        *geo.Gazetteer
 	outcodeLAs map[string][]string
 	// postcodeImport is the import the gazetteer was built from.
 	postcodeImport string
-	// syncedTo is how far Sync has caught up with changes made elsewhere.
+	// syncedTo is how far Sync has caught up with changes made elsewhere,
+	// and applied the time of the latest change applied to each entry
+	// changed recently, so the overlap Sync reads again is not reloaded.
 	syncedTo time.Time
+	applied  map[store.EntryRef]time.Time
+	// reloaded counts the entries Sync has reloaded, for tests.
+	reloaded int
 }
 
 // entry is a service as the index holds it: the service plus what search
@@ -68,6 +86,9 @@ type entry struct {
 	hasPos    bool
 	posApprox bool
 	cell      cell
+	// running: the service is active and its organisation open, kept up to
+	// date when either changes.
+	running bool
 }
 
 // cell is a grid square of a tenth of a degree: about 11 km north to south
@@ -94,8 +115,12 @@ func New(opts Options) *Index {
 	all := care.Needs()
 	ix.matcher = care.NewNeedMatcher(all)
 	ix.needs = make(map[string]care.Need, len(all))
+	ix.children = map[string][]string{}
 	for _, n := range all {
 		ix.needs[n.Code] = n
+		if n.Parent != "" {
+			ix.children[n.Parent] = append(ix.children[n.Parent], n.Code)
+		}
 	}
 	ix.laNames = localAuthorityNames()
 	ix.reset()
@@ -113,6 +138,8 @@ func (ix *Index) reset() {
 	ix.services = map[string]*entry{}
 	ix.byArea = map[care.CatchmentArea]map[string]*entry{}
 	ix.grid = map[cell]map[string]*entry{}
+	ix.needGrid = map[string]map[cell][]*entry{}
+	ix.gen++
 }
 
 // Stats counts what the index holds.
@@ -144,6 +171,7 @@ func (ix *Index) Apply(d store.DirectoryData, gone []store.EntryRef) {
 }
 
 func (ix *Index) apply(d store.DirectoryData, gone []store.EntryRef) {
+	ix.gen++
 	moved := map[string]bool{} // organisations whose position may have changed
 	for _, o := range d.Organisations {
 		old, had := ix.orgs[o.ID]
@@ -154,7 +182,7 @@ func (ix *Index) apply(d store.DirectoryData, gone []store.EntryRef) {
 		if o.ODSCode != "" {
 			ix.orgByODS[o.ODSCode] = o.ID
 		}
-		if had && old.Postcode != o.Postcode {
+		if had && (old.Postcode != o.Postcode || old.Status != o.Status) {
 			moved[o.ID] = true
 		}
 	}
@@ -271,6 +299,7 @@ func (ix *Index) relistContacts(teams, practices map[string]bool) {
 // organisation's, through the gazetteer (which falls back to the postcode
 // district's centre).
 func (ix *Index) place(e *entry) {
+	e.running = e.svc.Status == care.ServiceActive && ix.orgs[e.svc.OrganisationID].Status.Active()
 	e.hasPos, e.posApprox = false, false
 	for _, pc := range []string{e.svc.Postcode, ix.orgs[e.svc.OrganisationID].Postcode} {
 		if pc == "" {
@@ -306,6 +335,14 @@ func (ix *Index) index(e *entry) {
 			ix.grid[e.cell] = m
 		}
 		m[e.svc.ID] = e
+		for _, code := range e.svc.Needs {
+			g := ix.needGrid[code]
+			if g == nil {
+				g = map[cell][]*entry{}
+				ix.needGrid[code] = g
+			}
+			g[e.cell] = append(g[e.cell], e)
+		}
 	}
 }
 
@@ -323,6 +360,14 @@ func (ix *Index) unindex(e *entry) {
 			delete(m, e.svc.ID)
 			if len(m) == 0 {
 				delete(ix.grid, e.cell)
+			}
+		}
+		for _, code := range e.svc.Needs {
+			if g := ix.needGrid[code]; g != nil {
+				g[e.cell] = slices.DeleteFunc(g[e.cell], func(x *entry) bool { return x == e })
+				if len(g[e.cell]) == 0 {
+					delete(g, e.cell)
+				}
 			}
 		}
 	}
@@ -429,7 +474,8 @@ const syncOverlap = time.Minute
 const fullReloadAt = 5000
 
 // Sync catches up with changes made by other instances and imports. It is
-// meant to run every few seconds.
+// meant to run every few seconds. Each run reloads only entries whose
+// latest change it has not applied yet.
 func (ix *Index) Sync(ctx context.Context, st *store.Store) error {
 	if err := ix.LoadPostcodes(ctx, st, false); err != nil {
 		return err
@@ -437,26 +483,49 @@ func (ix *Index) Sync(ctx context.Context, st *store.Store) error {
 	ix.mu.RLock()
 	since := ix.syncedTo.Add(-syncOverlap)
 	ix.mu.RUnlock()
-	refs, latest, err := st.DirectoryChangesSince(ctx, since)
+	asked := ix.now().UTC()
+	changes, err := st.DirectoryChangesSince(ctx, since)
 	if err != nil {
 		return err
 	}
-	if len(refs) >= fullReloadAt {
+	ix.mu.RLock()
+	var fresh []store.EntryRef
+	for _, c := range changes {
+		if at, ok := ix.applied[c.Ref]; !ok || c.At.After(at) {
+			fresh = append(fresh, c.Ref)
+		}
+	}
+	ix.mu.RUnlock()
+	if len(fresh) >= fullReloadAt {
 		d, err := st.DirectorySnapshot(ctx)
 		if err != nil {
 			return err
 		}
 		ix.Replace(d)
-	} else if len(refs) > 0 {
-		if err := ix.Refresh(ctx, st, refs...); err != nil {
+	} else if len(fresh) > 0 {
+		if err := ix.Refresh(ctx, st, fresh...); err != nil {
 			return err
 		}
 	}
 	ix.mu.Lock()
-	if latest.After(ix.syncedTo) {
-		ix.syncedTo = latest
+	defer ix.mu.Unlock()
+	ix.reloaded += len(fresh)
+	if ix.applied == nil {
+		ix.applied = map[store.EntryRef]time.Time{}
 	}
-	ix.mu.Unlock()
+	for _, c := range changes {
+		ix.applied[c.Ref] = c.At
+	}
+	// Changes older than the window will not be seen again, so they need
+	// not be remembered.
+	for ref, at := range ix.applied {
+		if at.Before(since) {
+			delete(ix.applied, ref)
+		}
+	}
+	if asked.After(ix.syncedTo) {
+		ix.syncedTo = asked
+	}
 	return nil
 }
 

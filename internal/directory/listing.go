@@ -77,14 +77,30 @@ func (ix *Index) Listings(q ListingQuery) (int, []Listing) {
 			return cmp.Or(cmp.Compare(dist[a], dist[b]), strings.Compare(a.svc.ID, b.svc.ID))
 		})
 	} else {
-		for _, e := range ix.services {
-			if match(e) {
-				found = append(found, e)
+		sorted := ix.sortedByName()
+		if q.Need == "" && len(want) == 0 {
+			// Every running service, in name order: just the page.
+			start := min(max(q.Offset, 0), len(sorted))
+			end := min(start+max(q.Limit, 0), len(sorted))
+			page := make([]Listing, 0, end-start)
+			for _, e := range sorted[start:end] {
+				page = append(page, ix.listing(e))
 			}
+			return len(sorted), page
 		}
-		slices.SortFunc(found, func(a, b *entry) int {
-			return cmp.Or(strings.Compare(a.svc.Name, b.svc.Name), strings.Compare(a.svc.ID, b.svc.ID))
-		})
+		// In name order, keeping only the page asked for but counting all.
+		total := 0
+		var page []Listing
+		for _, e := range sorted {
+			if !match(e) {
+				continue
+			}
+			if total >= q.Offset && len(page) < q.Limit {
+				page = append(page, ix.listing(e))
+			}
+			total++
+		}
+		return total, page
 	}
 	total := len(found)
 	start := min(max(q.Offset, 0), total)
@@ -127,4 +143,24 @@ func (ix *Index) Locate(q geo.PostcodeQuery) (geo.LatLon, bool) {
 	defer ix.mu.RUnlock()
 	pl := ix.locate(q)
 	return pl.LatLon, pl.HasPosition
+}
+
+// sortedByName returns the running services in name order, sorting them
+// again only after they have changed. The caller holds the read lock.
+func (ix *Index) sortedByName() []*entry {
+	ix.byNameMu.Lock()
+	defer ix.byNameMu.Unlock()
+	if ix.byName == nil || ix.byNameGen != ix.gen {
+		list := make([]*entry, 0, len(ix.services))
+		for _, e := range ix.services {
+			if e.running {
+				list = append(list, e)
+			}
+		}
+		slices.SortFunc(list, func(a, b *entry) int {
+			return cmp.Or(strings.Compare(a.svc.Name, b.svc.Name), strings.Compare(a.svc.ID, b.svc.ID))
+		})
+		ix.byName, ix.byNameGen = list, ix.gen
+	}
+	return ix.byName
 }

@@ -164,49 +164,68 @@ func (ix *Index) Search(q Query) (Result, error) {
 	s := searcher{ix: ix, place: res.Place, wanted: res.Needs, words: queryWords, now: res.At}
 
 	covering := ix.covering(res.Place)
-	var eligible, unavailable []Hit
-	for id, via := range covering {
-		e := ix.services[id]
-		rel, matched := s.relevance(e)
-		if rel < minRelevance || !ix.running(e) {
+	var eligible, unavailable []candidate
+	for e, via := range covering {
+		c, ok := s.candidate(e)
+		if !ok {
 			continue
 		}
-		h := s.hit(e, rel, matched)
-		if via.approxOnly {
-			h.CheckArea = "We only know the postcode district, so check the person lives in " + ix.areaNames(via.las) + "."
-		}
-		h.Reasons = s.ineligible(e)
-		if len(h.Reasons) == 0 {
-			eligible = append(eligible, h)
+		c.approxLAs = via.las
+		if s.ineligible(e) {
+			unavailable = append(unavailable, c)
 		} else {
-			unavailable = append(unavailable, h)
+			eligible = append(eligible, c)
 		}
 	}
 	if res.Place.HasPosition {
-		ix.nearby(res.Place.LatLon, outOfAreaRadius, func(e *entry) {
-			if _, ok := covering[e.svc.ID]; ok {
+		// Nearby services that would help but do not cover the place. Only
+		// services meeting a related need can score, so only those are
+		// looked at, through the per-need grid; a search by words alone
+		// looks at everything nearby.
+		seen := make(map[*entry]struct{}, 256)
+		near := boxAround(res.Place.LatLon, outOfAreaRadius)
+		visit := func(e *entry) {
+			// The cheap box test first: most of the grid squares' services
+			// are well outside the radius.
+			if !e.hasPos || !near.contains(e.pos) {
 				return
 			}
-			rel, matched := s.relevance(e)
-			if rel < minRelevance || !ix.running(e) {
+			if _, ok := seen[e]; ok {
 				return
 			}
-			h := s.hit(e, rel, matched)
-			if !h.HasDistance || h.Distance > outOfAreaRadius {
+			seen[e] = struct{}{}
+			if _, ok := covering[e]; ok {
 				return
 			}
-			h.Reasons = append([]string{s.outOfArea(e)}, s.ineligible(e)...)
-			unavailable = append(unavailable, h)
-		})
+			if geo.Distance(res.Place.LatLon, e.pos) > outOfAreaRadius {
+				return
+			}
+			if c, ok := s.candidate(e); ok {
+				c.outOfArea = true
+				unavailable = append(unavailable, c)
+			}
+		}
+		if codes := s.relatedNeeds(); len(codes) > 0 {
+			for _, code := range codes {
+				ix.nearbyWithNeed(code, res.Place.LatLon, outOfAreaRadius, visit)
+			}
+		} else if len(queryWords) > 0 {
+			ix.nearby(res.Place.LatLon, outOfAreaRadius, visit)
+		}
 	}
-	rank(eligible)
-	rank(unavailable)
+	rankCandidates(eligible)
+	rankCandidates(unavailable)
 	if len(eligible) > maxEligible {
 		res.MoreEligible = len(eligible) - maxEligible
 		eligible = eligible[:maxEligible]
 	}
-	res.Eligible = eligible
-	res.NotAvailable = unavailable[:min(len(unavailable), maxNotAvailable)]
+	// Only what is shown is dressed with contacts, opening and reasons.
+	for _, c := range eligible {
+		res.Eligible = append(res.Eligible, s.hit(c))
+	}
+	for _, c := range unavailable[:min(len(unavailable), maxNotAvailable)] {
+		res.NotAvailable = append(res.NotAvailable, s.hit(c))
+	}
 	if len(res.Eligible) == 0 {
 		gap := care.ServiceGap{Day: care.CivilDateOf(res.At.In(ix.loc)), Outcode: res.Place.Outcode}
 		if len(res.Needs) > 0 {
@@ -220,30 +239,59 @@ func (ix *Index) Search(q Query) (Result, error) {
 	return res, nil
 }
 
-// rank orders hits: the best match first, then those taking referrals, then
-// the nearest, then by name so the order is stable.
-func rank(hits []Hit) {
-	slices.SortFunc(hits, func(a, b Hit) int {
-		if c := cmp.Compare(band(b.Relevance), band(a.Relevance)); c != 0 {
+// candidate is a service that could answer a search, before it is dressed
+// for showing.
+type candidate struct {
+	e         *entry
+	rel       float64
+	matched   []care.Need
+	dist      float64
+	hasDist   bool
+	outOfArea bool
+	approxLAs []string
+}
+
+// candidate scores a service for the search; ok is false when it cannot
+// help at all.
+func (s *searcher) candidate(e *entry) (candidate, bool) {
+	if !s.ix.running(e) {
+		return candidate{}, false
+	}
+	rel, matched := s.relevance(e)
+	if rel < minRelevance {
+		return candidate{}, false
+	}
+	c := candidate{e: e, rel: rel, matched: matched}
+	if e.hasPos && s.place.HasPosition {
+		c.dist, c.hasDist = geo.Distance(s.place.LatLon, e.pos), true
+	}
+	return c, true
+}
+
+// rankCandidates orders candidates: the best match first, then those taking
+// referrals, then the nearest, then by name so the order is stable.
+func rankCandidates(list []candidate) {
+	slices.SortFunc(list, func(a, b candidate) int {
+		if c := cmp.Compare(band(b.rel), band(a.rel)); c != 0 {
 			return c
 		}
-		ca, cb := a.Service.Capacity.State == care.CapacityClosed, b.Service.Capacity.State == care.CapacityClosed
+		ca, cb := a.e.svc.Capacity.State == care.CapacityClosed, b.e.svc.Capacity.State == care.CapacityClosed
 		if ca != cb {
 			if ca {
 				return 1
 			}
 			return -1
 		}
-		if a.HasDistance != b.HasDistance {
-			if a.HasDistance {
+		if a.hasDist != b.hasDist {
+			if a.hasDist {
 				return -1
 			}
 			return 1
 		}
-		if c := cmp.Compare(a.Distance, b.Distance); c != 0 {
+		if c := cmp.Compare(a.dist, b.dist); c != 0 {
 			return c
 		}
-		return cmp.Or(strings.Compare(a.Service.Name, b.Service.Name), strings.Compare(a.Service.ID, b.Service.ID))
+		return cmp.Or(strings.Compare(a.e.svc.Name, b.e.svc.Name), strings.Compare(a.e.svc.ID, b.e.svc.ID))
 	})
 }
 
@@ -254,9 +302,7 @@ func band(rel float64) int { return int(math.Floor(rel*5 + 1e-9)) }
 
 // running reports whether a service can take anyone at all: it is active
 // and its organisation is open.
-func (ix *Index) running(e *entry) bool {
-	return e.svc.Status == care.ServiceActive && ix.orgs[e.svc.OrganisationID].Status.Active()
-}
+func (ix *Index) running(e *entry) bool { return e.running }
 
 // locate works out the place a search is for.
 func (ix *Index) locate(q geo.PostcodeQuery) Place {
@@ -291,11 +337,11 @@ type coverage struct {
 }
 
 // covering returns the services whose catchment includes the place.
-func (ix *Index) covering(pl Place) map[string]coverage {
-	out := map[string]coverage{}
+func (ix *Index) covering(pl Place) map[*entry]coverage {
+	out := map[*entry]coverage{}
 	add := func(a care.CatchmentArea, approx bool) {
-		for id := range ix.byArea[a] {
-			c, seen := out[id]
+		for _, e := range ix.byArea[a] {
+			c, seen := out[e]
 			if seen && !c.approxOnly {
 				continue
 			}
@@ -305,7 +351,7 @@ func (ix *Index) covering(pl Place) map[string]coverage {
 			} else {
 				c = coverage{}
 			}
-			out[id] = c
+			out[e] = c
 		}
 	}
 	for _, la := range pl.LocalAuthorities {
@@ -326,9 +372,7 @@ func (ix *Index) covering(pl Place) map[string]coverage {
 
 // nearby calls fn for every service placed within about radius metres of p.
 func (ix *Index) nearby(p geo.LatLon, radius float64, fn func(*entry)) {
-	dLat := radius / 111_000
-	dLon := radius / (111_000 * math.Max(math.Cos(p.Lat*math.Pi/180), 0.1))
-	lo, hi := cellOf(geo.LatLon{Lat: p.Lat - dLat, Lon: p.Lon - dLon}), cellOf(geo.LatLon{Lat: p.Lat + dLat, Lon: p.Lon + dLon})
+	lo, hi := cellRange(p, radius)
 	for la := lo.lat; la <= hi.lat; la++ {
 		for lo := lo.lon; lo <= hi.lon; lo++ {
 			for _, e := range ix.grid[cell{la, lo}] {
@@ -336,6 +380,44 @@ func (ix *Index) nearby(p geo.LatLon, radius float64, fn func(*entry)) {
 			}
 		}
 	}
+}
+
+// box is a range of latitude and longitude.
+type box struct{ minLat, maxLat, minLon, maxLon float64 }
+
+// boxAround is a box that holds every point within radius metres of p.
+func boxAround(p geo.LatLon, radius float64) box {
+	dLat := radius / 111_000
+	dLon := radius / (111_000 * math.Max(math.Cos(p.Lat*math.Pi/180), 0.1))
+	return box{p.Lat - dLat, p.Lat + dLat, p.Lon - dLon, p.Lon + dLon}
+}
+
+func (b box) contains(p geo.LatLon) bool {
+	return p.Lat >= b.minLat && p.Lat <= b.maxLat && p.Lon >= b.minLon && p.Lon <= b.maxLon
+}
+
+// nearbyWithNeed calls fn for every service meeting need code placed within
+// about radius metres of p.
+func (ix *Index) nearbyWithNeed(code string, p geo.LatLon, radius float64, fn func(*entry)) {
+	g := ix.needGrid[code]
+	if g == nil {
+		return
+	}
+	lo, hi := cellRange(p, radius)
+	for la := lo.lat; la <= hi.lat; la++ {
+		for lo := lo.lon; lo <= hi.lon; lo++ {
+			for _, e := range g[cell{la, lo}] {
+				fn(e)
+			}
+		}
+	}
+}
+
+// cellRange is the grid squares within about radius metres of p.
+func cellRange(p geo.LatLon, radius float64) (cell, cell) {
+	dLat := radius / 111_000
+	dLon := radius / (111_000 * math.Max(math.Cos(p.Lat*math.Pi/180), 0.1))
+	return cellOf(geo.LatLon{Lat: p.Lat - dLat, Lon: p.Lon - dLon}), cellOf(geo.LatLon{Lat: p.Lat + dLat, Lon: p.Lon + dLon})
 }
 
 // wantedNeeds turns the chosen need and the free text into the needs to
@@ -414,17 +496,45 @@ func (s *searcher) relevance(e *entry) (float64, []care.Need) {
 	return best, matched
 }
 
-func (s *searcher) hit(e *entry, rel float64, matched []care.Need) Hit {
-	ix := s.ix
+// hit dresses a candidate for showing: contacts, freshness, opening and,
+// when it is not available, the reasons.
+func (s *searcher) hit(c candidate) Hit {
+	ix, e := s.ix, c.e
 	h := Hit{Service: e.svc, Organisation: ix.orgs[e.svc.OrganisationID], Team: ix.teams[e.svc.TeamID],
-		Matched: matched, Relevance: rel, Freshness: e.svc.Verified.State(s.now),
-		OpenStatus: e.svc.Hours.StatusAt(s.now.In(ix.loc))}
-	if e.hasPos && s.place.HasPosition {
-		h.Distance, h.HasDistance = geo.Distance(s.place.LatLon, e.pos), true
-		h.DistanceApprox = e.posApprox || s.place.Approximate
-	}
+		Matched: c.matched, Relevance: c.rel, Freshness: e.svc.Verified.State(s.now),
+		OpenStatus: e.svc.Hours.StatusAt(s.now.In(ix.loc)), Distance: c.dist, HasDistance: c.hasDist}
+	h.DistanceApprox = c.hasDist && (e.posApprox || s.place.Approximate)
 	h.Contacts = ix.contactsFor(e.svc)
+	if len(c.approxLAs) > 0 {
+		h.CheckArea = "We only know the postcode district, so check the person lives in " + ix.areaNames(c.approxLAs) + "."
+	}
+	if c.outOfArea {
+		h.Reasons = append(h.Reasons, s.outOfArea(e))
+	}
+	h.Reasons = append(h.Reasons, s.reasons(e)...)
 	return h
+}
+
+// relatedNeeds lists the need codes a service must have to score for this
+// search: each wanted need, the broader need above it, and, for a broad
+// need, the needs beneath it.
+func (s *searcher) relatedNeeds() []string {
+	var out []string
+	add := func(code string) {
+		if code != "" && !slices.Contains(out, code) {
+			out = append(out, code)
+		}
+	}
+	for _, w := range s.wanted {
+		add(w.Need.Code)
+		add(w.Need.Parent)
+		if w.Need.TopLevel() {
+			for _, n := range s.ix.children[w.Need.Code] {
+				add(n)
+			}
+		}
+	}
+	return out
 }
 
 // contactsFor picks who to call about a service: its own contacts, else its
@@ -457,9 +567,15 @@ func (ix *Index) contactsFor(sv care.Service) []care.Contact {
 	return out
 }
 
-// ineligible lists why a service that covers the place is not for this
-// person: age, or a need the service is limited to.
-func (s *searcher) ineligible(e *entry) []string {
+// ineligible reports whether a service that covers the place is still not
+// for this person, by age or by a need the service is limited to.
+func (s *searcher) ineligible(e *entry) bool {
+	el := e.svc.Eligibility
+	return (s.place.HasAge && !el.AllowsAge(s.place.Age)) || (len(el.RequiredNeeds) > 0 && !s.meetsRequired(el.RequiredNeeds))
+}
+
+// reasons says why a service is not for this person.
+func (s *searcher) reasons(e *entry) []string {
 	var reasons []string
 	el := e.svc.Eligibility
 	if s.place.HasAge && !el.AllowsAge(s.place.Age) {

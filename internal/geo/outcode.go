@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -88,4 +89,16 @@ func LookupOutcode(outcode string) (OutcodePlace, bool) {
 func OutcodeCentroid(outcode string) (LatLon, bool) {
 	p, ok := LookupOutcode(outcode)
 	return p.Centroid, ok
+}
+
+// Outcodes returns every postcode district in the embedded table, sorted by
+// outcode, for generating data that covers the whole country.
+func Outcodes() []OutcodePlace {
+	t := outcodeTable()
+	out := make([]OutcodePlace, 0, len(t))
+	for _, p := range t {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b OutcodePlace) int { return strings.Compare(a.Outcode, b.Outcode) })
+	return out
 }

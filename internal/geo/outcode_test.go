@@ -113,3 +113,18 @@ func TestOutcodeTableCSVHasNoStrayWhitespace(t *testing.T) {
 		}
 	}
 }
+
+func TestOutcodes(t *testing.T) {
+	all := Outcodes()
+	if len(all) != 2847 {
+		t.Fatalf("%d outcodes", len(all))
+	}
+	for i, p := range all {
+		if i > 0 && all[i-1].Outcode >= p.Outcode {
+			t.Fatalf("not sorted at %d: %s then %s", i, all[i-1].Outcode, p.Outcode)
+		}
+		if q, ok := LookupOutcode(p.Outcode); !ok || q != p {
+			t.Fatalf("%s does not look itself up", p.Outcode)
+		}
+	}
+}

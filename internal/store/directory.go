@@ -563,7 +563,16 @@ func insertService(ctx context.Context, t *tx, actor care.Actor, sv care.Service
 	if err := checkServiceTeam(ctx, t, sv); err != nil {
 		return sv, err
 	}
-	sv.ID, sv.Version = newID(), 1
+	sv.ID = ""
+	return insertServiceWithID(ctx, t, actor, sv)
+}
+
+// insertServiceWithID adds a service, keeping sv.ID if it has one.
+func insertServiceWithID(ctx context.Context, t *tx, actor care.Actor, sv care.Service) (care.Service, error) {
+	if sv.ID == "" {
+		sv.ID = newID()
+	}
+	sv.Version = 1
 	if !actor.System {
 		sv.Verified = care.Verification{At: t.now, ByID: auditUserID(actor), ByName: actorName(actor)}
 	}

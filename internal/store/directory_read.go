@@ -111,13 +111,19 @@ func (s *Store) DirectoryEntries(ctx context.Context, refs []EntryRef) (d Direct
 	return d, gone, err
 }
 
-// DirectoryChangesSince lists the entries changed at or after since, and
-// the latest change time seen, so an instance can catch up with changes
-// made by others. Callers should ask again from a little before the latest
-// time they saw, because a transaction that began earlier may commit later.
-func (s *Store) DirectoryChangesSince(ctx context.Context, since time.Time) ([]EntryRef, time.Time, error) {
-	var refs []EntryRef
-	latest := since
+// ChangedEntry is an entry and when it last changed.
+type ChangedEntry struct {
+	Ref EntryRef
+	At  time.Time
+}
+
+// DirectoryChangesSince lists the entries changed at or after since, each
+// with the time of its latest change, so an instance can catch up with
+// changes made by others. Callers should ask again from a little before
+// the time they last asked, because a transaction that began earlier may
+// commit later.
+func (s *Store) DirectoryChangesSince(ctx context.Context, since time.Time) ([]ChangedEntry, error) {
+	var list []ChangedEntry
 	err := s.read(ctx, func(t *tx) error {
 		rows, err := t.query(ctx, `SELECT entry_type, entry_id, MAX(changed_at) FROM directory_versions
 			WHERE changed_at >= ? GROUP BY entry_type, entry_id`, since)
@@ -126,19 +132,17 @@ func (s *Store) DirectoryChangesSince(ctx context.Context, since time.Time) ([]E
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var r EntryRef
+			var c ChangedEntry
 			var at timeScan
-			if err := rows.Scan(&r.Type, &r.ID, &at); err != nil {
+			if err := rows.Scan(&c.Ref.Type, &c.Ref.ID, &at); err != nil {
 				return err
 			}
-			if at.t.After(latest) {
-				latest = at.t
-			}
-			refs = append(refs, r)
+			c.At = at.t
+			list = append(list, c)
 		}
 		return rows.Err()
 	})
-	return refs, latest, err
+	return list, err
 }
 
 // timeScan reads a time from an aggregate, which SQLite returns as text

@@ -256,9 +256,16 @@ func TestTeamDetailsPracticesAndContacts(t *testing.T) {
 		if _, err := s.RemoveContact(ctx, f.manager, c.ID, c2.Version); err != nil {
 			t.Fatal(err)
 		}
-		refs, latest, err := s.DirectoryChangesSince(ctx, since)
-		if err != nil || latest.Before(since) {
-			t.Fatalf("changes = %v, %v, %v", refs, latest, err)
+		changes, err := s.DirectoryChangesSince(ctx, since)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var refs []EntryRef
+		for _, c := range changes {
+			if c.At.Before(since) {
+				t.Errorf("%v changed at %v, before %v", c.Ref, c.At, since)
+			}
+			refs = append(refs, c.Ref)
 		}
 		want := map[EntryRef]bool{{EntryTeam, f.team.ID}: true, {EntryContact, c.ID}: true}
 		for _, r := range refs {

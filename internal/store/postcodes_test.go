@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -17,9 +18,11 @@ func TestPostcodesUpsertIsIdempotent(t *testing.T) {
 			{Postcode: "CR0 1EA", LocalAuthority: "E09000008"},
 			{Postcode: "E8 1DY", HasPosition: true, LatE6: 51545001, LonE6: -55001, LocalAuthority: "E09000012", Ward: "E05009372"},
 		}
-		// More rows than one statement carries, to cover the chunking.
-		for i := range 1200 {
-			rows = append(rows, PostcodeRow{Postcode: "ZZ" + string(rune('0'+i%10)) + " " + string(rune('0'+i/100%10)) + string(rune('A'+i/10%10)) + "A"})
+		// More rows than two statements carry, to cover the prepared
+		// statement and the shorter one after it.
+		const letters = "ABDEFGHJLNPQRSTUWXYZ"
+		for i := range 2*postcodeChunk + 100 {
+			rows = append(rows, PostcodeRow{Postcode: fmt.Sprintf("ZZ%d %d%c%c", i/4000, i/400%10, letters[i/20%20], letters[i%20])})
 		}
 		for range 2 {
 			if err := s.UpsertPostcodes(ctx, sys, rows); err != nil {
@@ -27,7 +30,7 @@ func TestPostcodesUpsertIsIdempotent(t *testing.T) {
 			}
 		}
 		n, err := s.CountPostcodes(ctx)
-		if err != nil || n != 2+1000 {
+		if err != nil || n != 2+2*postcodeChunk+100 {
 			t.Fatalf("count = %d, %v", n, err)
 		}
 		got := map[string]PostcodeRow{}

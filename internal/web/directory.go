@@ -107,8 +107,10 @@ func viewHit(h directory.Hit) hitView {
 
 type searchView struct {
 	Page
-	Query        directory.Query
-	NeedGroups   [][]care.Need
+	Query directory.Query
+	// NeedGroups are the options of the need list, built here rather than
+	// in the template: the page is the busiest in joinedup.
+	NeedGroups   []optionGroup
 	Searched     bool
 	Result       directory.Result
 	Eligible     []hitView
@@ -120,9 +122,20 @@ type searchView struct {
 
 func (s *Server) directorySearch(w http.ResponseWriter, r *http.Request, actor care.Actor) {
 	q := r.URL.Query()
-	v := searchView{Page: s.page(r, "Find a service"), NeedGroups: s.dir.NeedGroups(),
+	v := searchView{Page: s.page(r, "Find a service"),
 		Query: directory.Query{Need: q.Get("need"), Text: q.Get("text"), Postcode: q.Get("postcode"),
 			Practice: q.Get("practice"), Age: q.Get("age")}}
+	for _, group := range s.dir.NeedGroups() {
+		g := optionGroup{Label: group[0].Label}
+		for _, n := range group {
+			label := n.Label
+			if n.TopLevel() {
+				label += " (any)"
+			}
+			g.Options = append(g.Options, option{Value: n.Code, Label: label, Checked: n.Code == v.Query.Need})
+		}
+		v.NeedGroups = append(v.NeedGroups, g)
+	}
 	v.Searched = q.Has("postcode") || q.Has("text") || q.Has("need")
 	if !v.Searched {
 		// Someone working in a GP practice usually searches for its own

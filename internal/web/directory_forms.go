@@ -53,11 +53,14 @@ type dayForm struct {
 	Error  string
 }
 
-var weekOrder = [7]time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
+// weekOrder is the days of the week as forms list them, Monday first.
+func weekOrder() [7]time.Weekday {
+	return [7]time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
+}
 
 func hoursForm(h care.OpeningHours) ([7]dayForm, string) {
 	var days [7]dayForm
-	for i, d := range weekOrder {
+	for i, d := range weekOrder() {
 		days[i] = dayForm{Code: strings.ToLower(d.String()[:3]), Name: d.String()}
 		if dh := h.Days[d]; dh.Open {
 			days[i].Opens, days[i].Closes = care.FormatClock(dh.Opens), care.FormatClock(dh.Closes)
@@ -100,7 +103,7 @@ func parseHours(days *[7]dayForm, bank string, errs *care.FieldErrors) care.Open
 		case opens >= closes || opens == 24*60:
 			d.Error = "On " + d.Name + " the opening time must be before the closing time"
 		default:
-			h.Days[weekOrder[i]] = care.DayHours{Open: true, Opens: opens, Closes: closes}
+			h.Days[weekOrder()[i]] = care.DayHours{Open: true, Opens: opens, Closes: closes}
 			open = true
 			continue
 		}
