@@ -559,7 +559,7 @@ func needWarningText(w care.MDTNeedWarning, names map[string]string) string {
 			who = "A professional this item needs"
 		}
 	} else {
-		who = "a " + strings.ToLower(who[:1]) + who[1:]
+		who = indefinite(who)
 	}
 	if w.Problem == care.MDTNeedDeclined {
 		var declined []string
@@ -569,6 +569,20 @@ func needWarningText(w care.MDTNeedWarning, names map[string]string) string {
 		return "Needs " + who + ", but " + strings.Join(declined, " and ") + " declined. Invite someone else or move the item to the next meeting."
 	}
 	return "Needs " + who + ", and nobody in that role is invited. Invite someone or move the item to the next meeting."
+}
+
+// indefinite puts "a" or "an" before a role's label, in lower case but
+// for its initials: "a GP", "an occupational therapist", "an MDT
+// coordinator".
+func indefinite(label string) string {
+	if strings.ToUpper(label[:min(3, len(label))]) != label[:min(3, len(label))] {
+		label = strings.ToLower(label[:1]) + label[1:]
+	}
+	switch {
+	case strings.ContainsAny(label[:1], "aeiouAEIOU"), strings.HasPrefix(label, "MDT"):
+		return "an " + label
+	}
+	return "a " + label
 }
 
 // ---- Agenda ----

@@ -655,3 +655,12 @@ func TestMDTCalendarFeedTokens(t *testing.T) {
 		}
 	})
 }
+
+func TestIndefiniteArticle(t *testing.T) {
+	for label, want := range map[string]string{"GP": "a GP", "Occupational therapist": "an occupational therapist",
+		"MDT coordinator": "an MDT coordinator", "Social worker": "a social worker", "Nurse": "a nurse"} {
+		if got := indefinite(label); got != want {
+			t.Errorf("indefinite(%q) = %q, want %q", label, got, want)
+		}
+	}
+}
