@@ -664,3 +664,28 @@ func TestIndefiniteArticle(t *testing.T) {
 		}
 	}
 }
+
+// FuzzDecodeNeeds reads the stored list of professionals an item needs:
+// any text gives valid needs only, and what is encoded reads back the same.
+func FuzzDecodeNeeds(f *testing.F) {
+	for _, s := range []string{"", "role:gp", "role:gp,user:0190-abc", "user:", ":x", "role:gp,,role:nurse", "nonsense"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		needs := decodeNeeds(s)
+		for _, n := range needs {
+			if (n.UserID == "") == (n.Role == "") {
+				t.Fatalf("%q gave a need with both or neither of a user and a role: %+v", s, n)
+			}
+		}
+		again := decodeNeeds(encodeNeeds(needs))
+		if len(again) != len(needs) {
+			t.Fatalf("%q: %d needs read back as %d", s, len(needs), len(again))
+		}
+		for i := range needs {
+			if again[i] != needs[i] {
+				t.Fatalf("%q: need %d read back as %+v, want %+v", s, i, again[i], needs[i])
+			}
+		}
+	})
+}
