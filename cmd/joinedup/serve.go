@@ -151,6 +151,18 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 			_, err := directory.SendReminders(ctx, st, time.Now(), london)
 			return err
 		}},
+		// An MDT meeting's agenda is sent to its invitees when it closes;
+		// a minute late is soon enough for a deadline a day ahead.
+		jobs.Job{Name: "mdt-agendas", Interval: time.Minute, Run: func(ctx context.Context) error {
+			_, err := st.SendDueAgendas(ctx, care.SystemActor("mdt agendas"), time.Now())
+			return err
+		}},
+		// Each series' meetings exist eight weeks ahead, so people can be
+		// put on their agendas and see them in their calendars.
+		jobs.Job{Name: "mdt-schedule", Interval: time.Hour, Run: func(ctx context.Context) error {
+			_, err := st.ScheduleMDTMeetings(ctx, care.SystemActor("mdt scheduling"), time.Now())
+			return err
+		}},
 	)
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup

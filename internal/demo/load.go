@@ -103,6 +103,13 @@ func Load(ctx context.Context, st *store.Store, ds Dataset, hash func(string) (s
 			return fmt.Errorf("story of %s %s: %w", story.Person.GivenName, story.Person.FamilyName, err)
 		}
 	}
+	var firstStory care.NHSNumber
+	if len(ds.Stories) > 0 {
+		firstStory = ds.Stories[0].Person.NHSNumber
+	}
+	if err := loadMDT(ctx, st, actors, now, firstStory); err != nil {
+		return fmt.Errorf("MDT meetings: %w", err)
+	}
 	_, err := st.SealAudit(ctx)
 	return err
 }

@@ -50,6 +50,14 @@ func tasksFor(actor care.Actor) []task {
 		tasks = append(tasks, task{Title: "Register a person", Href: "/people/new",
 			Description: "Create the one shared record for someone who is not in joinedup yet."})
 	}
+	if care.CanUseMDT(actor) {
+		tasks = append(tasks, task{Title: "MDT meetings and my actions", Href: "/mdt",
+			Description: "Your multidisciplinary team meetings, their agendas and pre-read packs, and the actions you own."})
+	}
+	if care.CanCoordinateMDT(actor) {
+		tasks = append(tasks, task{Title: "Set up an MDT meeting series", Href: "/mdt/series/new",
+			Description: "Find protected time around clinic sessions and bank holidays, and invite the core members."})
+	}
 	if care.Allowed(actor, care.ActionReviewBreakGlass) {
 		tasks = append(tasks, task{Title: "Review emergency access", Href: "/privacy/break-glass",
 			Description: "Check each use of break-glass against its reason, and see who has accessed a person's record."})

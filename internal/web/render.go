@@ -44,6 +44,9 @@ func parsePages(as *assets) (*pages, error) {
 		"readableDate": care.ReadableDate,
 		"lines":        func(s string) []string { return strings.Split(s, "\n") },
 		"personNav":    personNav,
+		// MDT meetings: a meeting's day and hours, and a time of day.
+		"mdtWhen": mdtWhen,
+		"clock":   clockText,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
 	if err != nil {
@@ -111,6 +114,9 @@ func (s *Server) navigation(actor care.Actor) []navItem {
 	}
 	items = append(items, navItem{Label: "Find a service", Href: "/directory"}, navItem{Label: "Inbox", Href: "/inbox"},
 		navItem{Label: "Roles and terms", Href: "/learning/roles"})
+	if care.CanUseMDT(actor) {
+		items = append(items, navItem{Label: "MDT meetings", Href: "/mdt"})
+	}
 	if care.Allowed(actor, care.ActionReviewBreakGlass) {
 		items = append(items, navItem{Label: "Emergency access", Href: "/privacy/break-glass"})
 	}

@@ -122,6 +122,39 @@ func (s *Server) routeTable() []route {
 		{"POST /privacy/break-glass/{use}", s.signedIn(s.reviewSave)},
 		{"GET /privacy/access", s.signedIn(s.accessFindPage)},
 
+		// MDT meetings (C5). Handlers gate by role (care.CanUseMDT,
+		// care.CanCoordinateMDT); the store checks the actor's relation with
+		// the meeting, and with each person on its agenda, again inside each
+		// transaction.
+		{"GET /mdt", s.signedIn(s.mdtHome)},
+		{"GET /mdt/series/new", s.signedIn(s.mdtSeriesNewPage)},
+		{"POST /mdt/series", s.signedIn(s.mdtSeriesCreate)},
+		{"GET /mdt/series/{id}", s.signedIn(s.mdtSeriesPage)},
+		{"GET /mdt/blocked-times", s.signedIn(s.blockedTimesPage)},
+		{"POST /mdt/blocked-times", s.signedIn(s.blockedTimeAdd)},
+		{"POST /mdt/blocked-times/{id}/remove", s.signedIn(s.blockedTimeRemove)},
+		{"GET /mdt/meetings/{id}", s.signedIn(s.meetingPage)},
+		{"GET /mdt/meetings/{id}/meeting.ics", s.signedIn(s.meetingCalendarFile)},
+		{"POST /mdt/meetings/{id}/items", s.signedIn(s.meetingAddItem)},
+		{"POST /mdt/meetings/{id}/invitees", s.signedIn(s.meetingInvite)},
+		{"POST /mdt/meetings/{id}/response", s.signedIn(s.meetingRespond)},
+		{"POST /mdt/meetings/{id}/attendance", s.signedIn(s.meetingAttendance)},
+		{"POST /mdt/meetings/{id}/start", s.signedIn(s.meetingStart)},
+		{"POST /mdt/meetings/{id}/finish", s.signedIn(s.meetingFinish)},
+		{"GET /mdt/meetings/{id}/items/{item}", s.signedIn(s.meetingItemPage)},
+		{"GET /mdt/meetings/{id}/items/{item}/pack", s.signedIn(s.meetingPackPage)},
+		{"POST /mdt/meetings/{id}/items/{item}/outcome", s.signedIn(s.meetingItemOutcome)},
+		{"POST /mdt/meetings/{id}/items/{item}/actions", s.signedIn(s.meetingItemAction)},
+		{"POST /mdt/meetings/{id}/items/{item}/move", s.signedIn(s.meetingMoveItem)},
+		{"GET /mdt/actions", s.signedIn(s.myActionsPage)},
+		{"GET /mdt/actions/{id}", s.signedIn(s.actionPage)},
+		{"POST /mdt/actions/{id}", s.signedIn(s.actionSave)},
+		{"GET /mdt/calendar", s.signedIn(s.calendarPage)},
+		{"POST /mdt/calendar", s.signedIn(s.calendarNewLink)},
+		// A calendar subscription: no session, the secret token in the URL
+		// is the key, and the feed holds meeting details only.
+		{"GET /calendar/{token}", http.HandlerFunc(s.calendarFeed)},
+
 		// Anything else is a page that does not exist.
 		{"/", http.HandlerFunc(s.notFound)},
 	}

@@ -204,6 +204,11 @@ const (
 	privacyRoles                // privacy officers only
 )
 
+// mdtCoordinators are the roles that set up MDT meetings
+// (care.MDTCoordinatorRoles). It stands apart from the list above, with a
+// value of its own, so capabilities built in parallel can each add theirs.
+const mdtCoordinators access = 105
+
 // matrix covers every route in routeTable: who may use it, and a request
 // that exercises it. okStatus is what an allowed request gets.
 var matrix = map[string]struct {
@@ -297,6 +302,36 @@ var matrix = map[string]struct {
 	"GET /privacy/break-glass/{use}":                   {privacyRoles, "/privacy/break-glass/none", nil, 404, 0},
 	"POST /privacy/break-glass/{use}":                  {privacyRoles, "/privacy/break-glass/none", url.Values{"outcome": {"appropriate"}}, 404, 0},
 	"GET /privacy/access":                              {privacyRoles, "/privacy/access", nil, 200, 0},
+
+	// MDT meetings: the roles that work with people take part; the
+	// meetings here do not exist, so an allowed role gets 404, and
+	// TestMDTRoutesMatrix covers each relation with a real meeting.
+	"GET /mdt":                                     {careRoles, "/mdt", nil, 200, 0},
+	"GET /mdt/series/new":                          {mdtCoordinators, "/mdt/series/new", nil, 200, 0},
+	"POST /mdt/series":                             {mdtCoordinators, "/mdt/series", url.Values{"step": {"find"}}, 400, 0},
+	"GET /mdt/series/{id}":                         {careRoles, "/mdt/series/none", nil, 404, 0},
+	"GET /mdt/blocked-times":                       {careRoles, "/mdt/blocked-times", nil, 200, 0},
+	"POST /mdt/blocked-times":                      {careRoles, "/mdt/blocked-times", url.Values{}, 400, 0},
+	"POST /mdt/blocked-times/{id}/remove":          {careRoles, "/mdt/blocked-times/none/remove", url.Values{}, 404, 0},
+	"GET /mdt/meetings/{id}":                       {careRoles, "/mdt/meetings/none", nil, 404, 0},
+	"GET /mdt/meetings/{id}/meeting.ics":           {careRoles, "/mdt/meetings/none/meeting.ics", nil, 404, 0},
+	"POST /mdt/meetings/{id}/items":                {careRoles, "/mdt/meetings/none/items", url.Values{}, 404, 0},
+	"POST /mdt/meetings/{id}/invitees":             {careRoles, "/mdt/meetings/none/invitees", url.Values{}, 404, 0},
+	"POST /mdt/meetings/{id}/response":             {careRoles, "/mdt/meetings/none/response", url.Values{"answer": {"accepted"}}, 404, 0},
+	"POST /mdt/meetings/{id}/attendance":           {careRoles, "/mdt/meetings/none/attendance", url.Values{"attendance-x": {"declined"}}, 404, 0},
+	"POST /mdt/meetings/{id}/start":                {careRoles, "/mdt/meetings/none/start", url.Values{}, 404, 0},
+	"POST /mdt/meetings/{id}/finish":               {careRoles, "/mdt/meetings/none/finish", url.Values{"version": {"1"}}, 404, 0},
+	"GET /mdt/meetings/{id}/items/{item}":          {careRoles, "/mdt/meetings/none/items/none", nil, 404, 0},
+	"GET /mdt/meetings/{id}/items/{item}/pack":     {careRoles, "/mdt/meetings/none/items/none/pack", nil, 404, 0},
+	"POST /mdt/meetings/{id}/items/{item}/outcome": {careRoles, "/mdt/meetings/none/items/none/outcome", url.Values{}, 404, 0},
+	"POST /mdt/meetings/{id}/items/{item}/actions": {careRoles, "/mdt/meetings/none/items/none/actions", url.Values{}, 404, 0},
+	"POST /mdt/meetings/{id}/items/{item}/move":    {careRoles, "/mdt/meetings/none/items/none/move", url.Values{}, 404, 0},
+	"GET /mdt/actions":                             {careRoles, "/mdt/actions", nil, 200, 0},
+	"GET /mdt/actions/{id}":                        {careRoles, "/mdt/actions/none", nil, 404, 0},
+	"POST /mdt/actions/{id}":                       {careRoles, "/mdt/actions/none", url.Values{"status": {"done"}, "due_day": {"1"}, "due_month": {"1"}, "due_year": {"2030"}}, 404, 0},
+	"GET /mdt/calendar":                            {careRoles, "/mdt/calendar", nil, 200, 0},
+	"POST /mdt/calendar":                           {careRoles, "/mdt/calendar", url.Values{}, 200, 0},
+	"GET /calendar/{token}":                        {public, "/calendar/no-such-calendar-token-at-all", nil, 404, 0},
 }
 
 func allowed(a access, r care.Role) bool {
@@ -317,6 +352,8 @@ func allowed(a access, r care.Role) bool {
 		return slices.Contains(care.PlanRoles, r)
 	case privacyRoles:
 		return r == care.RolePrivacyOfficer
+	case mdtCoordinators:
+		return slices.Contains(care.MDTCoordinatorRoles, r)
 	}
 	return false
 }
