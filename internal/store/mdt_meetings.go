@@ -995,7 +995,7 @@ func (s *Store) MDTPack(ctx context.Context, actor care.Actor, meetingID, itemID
 			return err
 		}
 		if a.level != care.AccessFull {
-			return refuse("mdt.pack.read", "Patient", it.PersonID, it.PersonID, "no-relationship-or-objection", errNoTimeline(a.level))
+			return refuse("mdt.pack.read", "Patient", it.PersonID, it.PersonID, "no-relationship-or-objection", errCannotSeeDetails(a.level))
 		}
 		pack = care.PreReadPack{Item: it.MDTAgendaItem, Person: a.person}
 		for _, build := range packBuilders {
