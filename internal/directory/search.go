@@ -709,21 +709,9 @@ func capitalise(s string) string {
 }
 
 // NeedGroups lists the taxonomy for a search form's select: each top-level
-// need with the needs beneath it, deprecated needs left out.
-func (ix *Index) NeedGroups() [][]care.Need {
-	var groups [][]care.Need
-	for _, n := range care.Needs() {
-		if n.Deprecated {
-			continue
-		}
-		if n.TopLevel() {
-			groups = append(groups, []care.Need{n})
-		} else if len(groups) > 0 {
-			groups[len(groups)-1] = append(groups[len(groups)-1], n)
-		}
-	}
-	return groups
-}
+// need with the needs beneath it, deprecated needs left out. The groups are
+// shared: callers must not change them.
+func (ix *Index) NeedGroups() [][]care.Need { return ix.needGroups }
 
 // Need finds a need by code.
 func (ix *Index) Need(code string) (care.Need, bool) {
