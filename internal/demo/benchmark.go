@@ -92,9 +92,11 @@ func GenerateBenchmark(seed uint64, services, postcodes int) Benchmark {
 	}
 
 	var needs []care.Need
+	labels := map[string]string{}
 	for _, n := range care.Needs() {
 		if !n.Deprecated {
 			needs = append(needs, n)
+			labels[n.Code] = n.Label
 		}
 	}
 	now := time.Now().UTC()
@@ -141,8 +143,7 @@ func GenerateBenchmark(seed uint64, services, postcodes int) Benchmark {
 				sv.Needs = append(sv.Needs, n.Code)
 			}
 		}
-		first, _ := care.NeedByCode(sv.Needs[0])
-		sv.Description = fmt.Sprintf("Help with %s for people in and around %s.", strings.ToLower(first.Label), home.Outcode)
+		sv.Description = fmt.Sprintf("Help with %s for people in and around %s.", strings.ToLower(labels[sv.Needs[0]]), home.Outcode)
 		switch r := rng.Float64(); {
 		case r < 0.55:
 			sv.Catchment = []care.CatchmentArea{{Kind: care.CatchLocalAuthority, Code: la}}

@@ -30,9 +30,11 @@ type Index struct {
 	loc     *time.Location
 	matcher *care.NeedMatcher
 	needs   map[string]care.Need
-	// children lists the needs beneath each top-level need.
-	children map[string][]string
-	laNames  map[string]string
+	// children lists the needs beneath each top-level need; needGroups is
+	// the taxonomy grouped for forms.
+	children   map[string][]string
+	needGroups [][]care.Need
+	laNames    map[string]string
 
 	mu       sync.RWMutex
 	orgs     map[string]care.Organisation
@@ -120,6 +122,13 @@ func New(opts Options) *Index {
 		ix.needs[n.Code] = n
 		if n.Parent != "" {
 			ix.children[n.Parent] = append(ix.children[n.Parent], n.Code)
+		}
+		switch {
+		case n.Deprecated:
+		case n.TopLevel():
+			ix.needGroups = append(ix.needGroups, []care.Need{n})
+		case len(ix.needGroups) > 0:
+			ix.needGroups[len(ix.needGroups)-1] = append(ix.needGroups[len(ix.needGroups)-1], n)
 		}
 	}
 	ix.laNames = localAuthorityNames()

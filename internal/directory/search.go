@@ -182,7 +182,7 @@ func (ix *Index) Search(q Query) (Result, error) {
 		// services meeting a related need can score, so only those are
 		// looked at, through the per-need grid; a search by words alone
 		// looks at everything nearby.
-		seen := make(map[*entry]struct{}, 256)
+		seen := make(map[*entry]struct{}, 64)
 		near := boxAround(res.Place.LatLon, outOfAreaRadius)
 		visit := func(e *entry) {
 			// The cheap box test first: most of the grid squares' services
@@ -219,11 +219,15 @@ func (ix *Index) Search(q Query) (Result, error) {
 		res.MoreEligible = len(eligible) - maxEligible
 		eligible = eligible[:maxEligible]
 	}
-	// Only what is shown is dressed with contacts, opening and reasons.
+	// Only what is shown is dressed with contacts, opening and reasons. A
+	// hit is large, so the lists are made to size.
+	res.Eligible = make([]Hit, 0, len(eligible))
+	shown := unavailable[:min(len(unavailable), maxNotAvailable)]
+	res.NotAvailable = make([]Hit, 0, len(shown))
 	for _, c := range eligible {
 		res.Eligible = append(res.Eligible, s.hit(c))
 	}
-	for _, c := range unavailable[:min(len(unavailable), maxNotAvailable)] {
+	for _, c := range shown {
 		res.NotAvailable = append(res.NotAvailable, s.hit(c))
 	}
 	if len(res.Eligible) == 0 {
@@ -709,21 +713,9 @@ func capitalise(s string) string {
 }
 
 // NeedGroups lists the taxonomy for a search form's select: each top-level
-// need with the needs beneath it, deprecated needs left out.
-func (ix *Index) NeedGroups() [][]care.Need {
-	var groups [][]care.Need
-	for _, n := range care.Needs() {
-		if n.Deprecated {
-			continue
-		}
-		if n.TopLevel() {
-			groups = append(groups, []care.Need{n})
-		} else if len(groups) > 0 {
-			groups[len(groups)-1] = append(groups[len(groups)-1], n)
-		}
-	}
-	return groups
-}
+// need with the needs beneath it, deprecated needs left out. The groups are
+// shared: callers must not change them.
+func (ix *Index) NeedGroups() [][]care.Need { return ix.needGroups }
 
 // Need finds a need by code.
 func (ix *Index) Need(code string) (care.Need, bool) {

@@ -153,7 +153,7 @@ func needFilter(r *http.Request) (string, string) {
 }
 
 func (a *API) publish(l directory.Listing) Service {
-	return publishService(l, a.dir.AreaName, a.dir.DescribeArea)
+	return publishService(l, a.dir.AreaName, a.dir.DescribeArea, a.dir.Need)
 }
 
 func (a *API) services(w http.ResponseWriter, r *http.Request) {

@@ -36,8 +36,11 @@ func term(n care.Need) TaxonomyTerm {
 func weekdayCode(d time.Weekday) string { return strings.ToUpper(d.String()[:2]) }
 
 // publishService maps a listing to an HSDS service. areaName names council
-// areas for service areas.
-func publishService(l directory.Listing, areaName func(string) string, describe func(care.CatchmentArea) string) Service {
+// areas, describe names catchment areas, and need finds a need by code (from
+// the index's table: building the taxonomy for every service would cost
+// more than the rest of the mapping).
+func publishService(l directory.Listing, areaName func(string) string, describe func(care.CatchmentArea) string,
+	need func(string) (care.Need, bool)) Service {
 	sv, org := l.Service, l.Organisation
 	out := Service{
 		ID: sv.ID, OrganizationID: org.ID, Name: sv.Name, Description: sv.Description, URL: sv.Website,
@@ -114,7 +117,7 @@ func publishService(l directory.Listing, areaName func(string) string, describe 
 		out.Contacts = append(out.Contacts, pc)
 	}
 	for _, code := range sv.Needs {
-		n, ok := care.NeedByCode(code)
+		n, ok := need(code)
 		if !ok {
 			continue
 		}
