@@ -102,7 +102,7 @@ func TestReferJourneyOverHTTP(t *testing.T) {
 		t.Fatal("the service page has no way to refer")
 	}
 	res := gp.get(path)
-	for _, want := range []string{"How to refer to this service", "A referral must include", "acknowledged within 1 working day", `href="/people/new"`} {
+	for _, want := range []string{"How to refer to this service", "A referral must include", "acknowledge in 1 working day", `href="/people/new"`} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("the form lacks %q", want)
 		}

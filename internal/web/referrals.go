@@ -141,7 +141,7 @@ func targetLines(tg care.ReferralTargets) []targetLine {
 	var out []targetLine
 	for _, u := range care.ReferralUrgencies {
 		t := tg.For(u)
-		out = append(out, targetLine{Urgency: u.Label(), Text: "acknowledged within " + t.Acknowledge.String() + ", decided within " + t.Decide.String()})
+		out = append(out, targetLine{Urgency: u.Label(), Text: "acknowledge in " + t.Acknowledge.String() + ", decide in " + t.Decide.String()})
 	}
 	return out
 }
@@ -212,7 +212,7 @@ func (s *Server) referForm(r *http.Request, actor care.Actor, sv care.Service, f
 		Hint: "Anything that cannot wait for working hours needs a phone call to the duty line, or 999 in an emergency."}
 	for i, u := range care.ReferralUrgencies {
 		v.Urgency.Choices = append(v.Urgency.Choices, choice{Value: string(u), Label: u.Label(), Checked: urgency == string(u),
-			Hint: "The team aims to be " + v.Targets[i].Text + "."})
+			Hint: "The team's targets: " + v.Targets[i].Text + "."})
 	}
 	v.LegalBasis = choiceField{Name: "legal_basis", Legend: "On what basis are you sharing the person's information?", Kind: "radios",
 		Error: errs.Message("legal_basis")}
