@@ -295,7 +295,7 @@ func (s *Store) ImportReferrals(ctx context.Context, actor care.Actor, list []Re
 					if _, err := t.exec(ctx, `INSERT INTO timeline_events (id, person_id, occurred_at, type, summary, actor_user_id,
 						actor_name, actor_team, visibility, link) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 						newID(), r.PersonID, h.At, string(care.ReferralEvent(h.To)), summary, h.ActorUserID, h.ActorName,
-						importedTeamName(ctx, t, h.ActorTeamID), string(care.VisibleToRecord), "/referrals/"+r.ID); err != nil {
+						importedTeamName(ctx, t, h.ActorTeamID), string(referralVisibility(r)), "/referrals/"+r.ID); err != nil {
 						return err
 					}
 				}

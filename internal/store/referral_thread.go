@@ -388,7 +388,7 @@ func (s *Store) PostReferralMessage(ctx context.Context, actor care.Actor, id, b
 			summary = "Answer to the question about the referral to " + name
 		}
 		if err := appendTimeline(ctx, t, actor, care.TimelineEvent{PersonID: r.PersonID, Type: care.EventReferralMessage,
-			Summary: summary, Link: "/referrals/" + r.ID}); err != nil {
+			Summary: summary, Link: "/referrals/" + r.ID, Visibility: referralVisibility(r)}); err != nil {
 			return err
 		}
 		users := []string{r.ReferrerUserID}

@@ -412,6 +412,17 @@ func serviceName(ctx context.Context, t *tx, id string) (string, error) {
 	return name, err
 }
 
+// referralVisibility decides who sees a referral's events on the person's
+// timeline: a referral about safeguarding, or shared without consent to
+// safeguard someone, is for the roles that may read sensitive alerts; the
+// rest for everyone who may see the record.
+func referralVisibility(r care.ReferralTask) care.Visibility {
+	if r.LegalBasis == care.LegalBasisSafeguarding || strings.HasPrefix(r.NeedCode, "safeguarding") {
+		return care.VisibleToSensitive
+	}
+	return care.VisibleToRecord
+}
+
 // NewReferral is what the referral form asks for.
 type NewReferral struct {
 	// NHSNumber finds the person, who must be someone whose record the
@@ -601,7 +612,7 @@ func (s *Store) SendReferral(ctx context.Context, actor care.Actor, n NewReferra
 			return err
 		}
 		if err := appendTimeline(ctx, t, actor, care.TimelineEvent{PersonID: next.PersonID, Type: care.ReferralEvent(care.ReferralRequested),
-			Summary: "Referred to " + check.Service.Name + " (" + next.Urgency.Label() + ")", Link: "/referrals/" + next.ID}); err != nil {
+			Summary: "Referred to " + check.Service.Name + " (" + next.Urgency.Label() + ")", Link: "/referrals/" + next.ID, Visibility: referralVisibility(next)}); err != nil {
 			return err
 		}
 		users, err := receivingUsers(ctx, t, next)
@@ -732,7 +743,7 @@ func saveChange(ctx context.Context, t *tx, actor care.Actor, was, next care.Ref
 		summary += " (" + label + ")"
 	}
 	if err := appendTimeline(ctx, t, actor, care.TimelineEvent{PersonID: next.PersonID, Type: care.ReferralEvent(rec.To),
-		Summary: summary, Link: "/referrals/" + next.ID}); err != nil {
+		Summary: summary, Link: "/referrals/" + next.ID, Visibility: referralVisibility(next)}); err != nil {
 		return err
 	}
 	if rec.Side == care.ReceiverSide {
@@ -816,7 +827,7 @@ func (s *Store) RedirectReferral(ctx context.Context, actor care.Actor, id, targ
 			return err
 		}
 		if err := appendTimeline(ctx, t, actor, care.TimelineEvent{PersonID: next.PersonID, Type: care.ReferralEvent(care.ReferralRequested),
-			Summary: "Referred on to " + target.Name + " (" + next.Urgency.Label() + ")", Link: "/referrals/" + next.ID}); err != nil {
+			Summary: "Referred on to " + target.Name + " (" + next.Urgency.Label() + ")", Link: "/referrals/" + next.ID, Visibility: referralVisibility(next)}); err != nil {
 			return err
 		}
 		users, err := receivingUsers(ctx, t, next)
@@ -887,7 +898,7 @@ func (s *Store) AssignReferral(ctx context.Context, actor care.Actor, id, userID
 			summary = "Referral to " + svName + ": now held by " + name
 		}
 		if err := appendTimeline(ctx, t, actor, care.TimelineEvent{PersonID: r.PersonID, Type: care.EventReferralAssigned,
-			Summary: summary, Link: "/referrals/" + r.ID}); err != nil {
+			Summary: summary, Link: "/referrals/" + r.ID, Visibility: referralVisibility(r)}); err != nil {
 			return err
 		}
 		return notifyUsers(ctx, t, actor, []string{userID}, func(id string) notify.Message {

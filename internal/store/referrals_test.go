@@ -824,3 +824,31 @@ func TestImportReferralsReplaysHistory(t *testing.T) {
 		_ = fmt.Sprint()
 	})
 }
+
+func TestSafeguardingReferralsAreSensitiveOnTheTimeline(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		a := newReferralArea(t, s)
+		form := a.form(a.service)
+		form.LegalBasis, form.Justify = care.LegalBasisSafeguarding, "She is afraid of her nephew."
+		if _, err := s.SendReferral(ctx, a.gp, form); err != nil {
+			t.Fatal(err)
+		}
+		count := func(who care.Actor) int {
+			_, events, err := s.Timeline(ctx, who, a.person.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := 0
+			for _, e := range events {
+				if strings.HasPrefix(string(e.Type), "referral.") {
+					n++
+				}
+			}
+			return n
+		}
+		if count(a.gp) != 1 || count(a.practiceStaff) != 0 {
+			t.Errorf("GP sees %d referral events, practice staff %d", count(a.gp), count(a.practiceStaff))
+		}
+	})
+}
