@@ -253,9 +253,9 @@ func (s *Store) ImportReferrals(ctx context.Context, actor care.Actor, list []Re
 			if err := insertReferral(ctx, t, r, targets); err != nil {
 				return fmt.Errorf("referral %d: %w", i+1, err)
 			}
-			for _, h := range in.History {
+			for j, h := range in.History {
 				h.Target.ReferralID = ""
-				if err := insertTransition(ctx, t, h); err != nil {
+				if err := insertTransition(ctx, t, h, j+1); err != nil {
 					return err
 				}
 			}

@@ -265,7 +265,7 @@ func errReferralChanged() error {
 
 // updateReferral saves a changed referral if nobody else has changed it
 // since version was read, recomputing its schedule.
-func updateReferral(ctx context.Context, t *tx, r care.ReferralTask, version int, targets care.ReferralTargets) error {
+func updateReferral(ctx context.Context, t *tx, r care.ReferralTask, version int, targets care.ReferralTargets, holdsChanged bool) error {
 	sc := scheduleOf(r, targets)
 	if err := t.execOne(ctx, errReferralChanged(), `UPDATE referrals SET assigned_to = ?, status = ?, is_open = ?, held_from = ?,
 		decision = ?, status_reason = ?, status_note = ?, alternative = ?, outcome = ?, outcome_summary = ?, redirected_to = ?,
@@ -279,15 +279,22 @@ func updateReferral(ctx context.Context, t *tx, r care.ReferralTask, version int
 		nullTime(loopClosedAt(r)), r.ID, version); err != nil {
 		return err
 	}
+	if !holdsChanged {
+		return nil
+	}
 	return writeHolds(ctx, t, r)
 }
 
-// insertTransition appends the record of a change to the referral's history.
-func insertTransition(ctx context.Context, t *tx, rec care.ReferralTransition) error {
-	var seq int
-	if err := t.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM referral_transitions WHERE referral_id = ?`, rec.ReferralID).Scan(&seq); err != nil {
-		return err
-	}
+// holdsChanged reports whether a change started or ended a hold.
+func holdsChanged(was, next care.ReferralTask) bool {
+	return was.Status == care.ReferralOnHold || next.Status == care.ReferralOnHold || len(was.Holds) != len(next.Holds)
+}
+
+// insertTransition appends the record of a change to the referral's history
+// as its seq'th change. Every change moves the referral to a new version,
+// so seq is the version the change made; the unique key on (referral_id,
+// seq) is a second guard against two changes from one version.
+func insertTransition(ctx context.Context, t *tx, rec care.ReferralTransition, seq int) error {
 	_, err := t.exec(ctx, `INSERT INTO referral_transitions (id, referral_id, seq, from_status, to_status, occurred_at, side,
 		actor_user_id, actor_name, actor_team_id, actor_role, by_system, reason, note, alternative, outcome,
 		target_referral_id, resumed, assignment, assigned_to)
@@ -596,7 +603,7 @@ func (s *Store) SendReferral(ctx context.Context, actor care.Actor, n NewReferra
 		if err := insertReferral(ctx, t, next, targets); err != nil {
 			return err
 		}
-		if err := insertTransition(ctx, t, rec); err != nil {
+		if err := insertTransition(ctx, t, rec, 1); err != nil {
 			return err
 		}
 		if err := linkAttachments(ctx, t, actor, next.ID, "", n.Attachments); err != nil {
@@ -706,11 +713,11 @@ func saveChange(ctx context.Context, t *tx, actor care.Actor, was, next care.Ref
 	if err != nil {
 		return err
 	}
-	if err := updateReferral(ctx, t, next, was.Version, targets); err != nil {
+	if err := updateReferral(ctx, t, next, was.Version, targets, holdsChanged(was, next)); err != nil {
 		return err
 	}
 	next.Version = was.Version + 1
-	if err := insertTransition(ctx, t, rec); err != nil {
+	if err := insertTransition(ctx, t, rec, next.Version); err != nil {
 		return err
 	}
 	if rec.To == care.ReferralOnHold && rec.Reason == string(care.HoldInformationRequested) {
@@ -809,7 +816,7 @@ func (s *Store) RedirectReferral(ctx context.Context, actor care.Actor, id, targ
 		if _, err := t.exec(ctx, `UPDATE referrals SET redirected_from = ? WHERE id = ?`, r.ID, next.ID); err != nil {
 			return err
 		}
-		if err := insertTransition(ctx, t, red.NextChange); err != nil {
+		if err := insertTransition(ctx, t, red.NextChange, 1); err != nil {
 			return err
 		}
 		if err := copyAttachments(ctx, t, r.ID, next.ID); err != nil {
@@ -879,10 +886,10 @@ func (s *Store) AssignReferral(ctx context.Context, actor care.Actor, id, userID
 		if err != nil {
 			return err
 		}
-		if err := updateReferral(ctx, t, next, r.Version, targets); err != nil {
+		if err := updateReferral(ctx, t, next, r.Version, targets, false); err != nil {
 			return err
 		}
-		if err := insertTransition(ctx, t, rec); err != nil {
+		if err := insertTransition(ctx, t, rec, r.Version+1); err != nil {
 			return err
 		}
 		if err := t.appendAudit(ctx, actor, auditEntry{Action: "referral.assign", ResourceType: "Task", ResourceID: r.ID,
