@@ -57,7 +57,7 @@ test('a GP in Hackney finds reablement for help with washing and dressing', asyn
     await expect(reablement).toBeVisible();
     await expect(reablement).toContainText('Funmilayo Adebayo, Reablement duty coordinator');
     await expect(reablement.locator('.nhsuk-tag').first()).toHaveText('Checked recently');
-    await expect(reablement).toContainText('No data yet');
+    await expect(reablement).toContainText('Not enough data');
   });
 
   await test.step('the Croydon service is listed as out of area', async () => {

@@ -27,6 +27,7 @@ type serverFlags struct {
 	trustProxy      bool
 	idleTimeout     time.Duration
 	absoluteTimeout time.Duration
+	smtp            smtpFlags
 }
 
 func (f *serverFlags) register(fs *flag.FlagSet, defaultAddr string) {
@@ -36,6 +37,7 @@ func (f *serverFlags) register(fs *flag.FlagSet, defaultAddr string) {
 	fs.BoolVar(&f.trustProxy, "trust-proxy", false, "take client addresses from X-Forwarded-For (only behind a proxy that sets it)")
 	fs.DurationVar(&f.idleTimeout, "idle-timeout", 30*time.Minute, "end sessions unused for this long")
 	fs.DurationVar(&f.absoluteTimeout, "absolute-timeout", 12*time.Hour, "end sessions this long after sign-in")
+	f.smtp.register(fs)
 }
 
 func (e *environment) serve(ctx context.Context, args []string) error {
@@ -127,53 +129,53 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 		IdleTimeout:       120 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	url := "http://" + displayAddr(ln.Addr().String())
+	if sf.baseURL != "" {
+		url = sf.baseURL
+	}
 	london, err := time.LoadLocation("Europe/London")
 	if err != nil {
 		return fmt.Errorf("cannot load the Europe/London time zone: %v", err)
 	}
-	runner := jobs.NewRunner(log,
-		jobs.Job{Name: "seal-audit", Interval: time.Second, Run: func(ctx context.Context) error {
+	runner := jobs.NewRunner(log, append([]jobs.Job{
+		{Name: "seal-audit", Interval: time.Second, Run: func(ctx context.Context) error {
 			_, err := st.SealAudit(ctx)
 			return err
 		}},
-		jobs.Job{Name: "end-stale-sessions", Interval: 5 * time.Minute, Run: func(ctx context.Context) error {
+		{Name: "end-stale-sessions", Interval: 5 * time.Minute, Run: func(ctx context.Context) error {
 			_, err := authSvc.EndStale(ctx)
 			return err
 		}},
 		// Other instances and imports change the directory too; this keeps
 		// the search index within seconds of the database.
-		jobs.Job{Name: "sync-directory", Interval: 5 * time.Second, Run: func(ctx context.Context) error {
+		{Name: "sync-directory", Interval: 5 * time.Second, Run: func(ctx context.Context) error {
 			return dir.Sync(ctx, st)
 		}},
 		// Owners are reminded in their inbox when an entry becomes due for
 		// checking; an hour late is soon enough for a 90-day cycle.
-		jobs.Job{Name: "directory-reminders", Interval: time.Hour, Run: func(ctx context.Context) error {
+		{Name: "directory-reminders", Interval: time.Hour, Run: func(ctx context.Context) error {
 			_, err := directory.SendReminders(ctx, st, time.Now(), london)
 			return err
 		}},
 		// An MDT meeting's agenda is sent to its invitees when it closes;
 		// a minute late is soon enough for a deadline a day ahead.
-		jobs.Job{Name: "mdt-agendas", Interval: time.Minute, Run: func(ctx context.Context) error {
+		{Name: "mdt-agendas", Interval: time.Minute, Run: func(ctx context.Context) error {
 			_, err := st.SendDueAgendas(ctx, care.SystemActor("mdt agendas"), time.Now())
 			return err
 		}},
 		// Each series' meetings exist eight weeks ahead, so people can be
 		// put on their agendas and see them in their calendars.
-		jobs.Job{Name: "mdt-schedule", Interval: time.Hour, Run: func(ctx context.Context) error {
+		{Name: "mdt-schedule", Interval: time.Hour, Run: func(ctx context.Context) error {
 			_, err := st.ScheduleMDTMeetings(ctx, care.SystemActor("mdt scheduling"), time.Now())
 			return err
 		}},
-	)
+	}, referralJobs(st, sf.smtp.mailer(url), log)...)...)
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { runner.Run(jobsCtx) })
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	url := "http://" + displayAddr(ln.Addr().String())
-	if sf.baseURL != "" {
-		url = sf.baseURL
-	}
 	log.Info("serving", "url", url, "database", string(st.Dialect()))
 	if ready != nil {
 		ready(url)

@@ -93,6 +93,10 @@ type Dataset struct {
 	PersonContacts []PersonContact
 	// Stories are people with whole records: care teams, plans, alerts.
 	Stories []Story
+	// ReferralPeople are the people the demo's referrals are about, and
+	// Referrals the referrals, at every stage of their lives.
+	ReferralPeople []ReferralPerson
+	Referrals      []ReferralStory
 }
 
 // DemoPeople is how many people Generate invents.
@@ -249,6 +253,8 @@ func Generate(seed uint64) Dataset {
 	d.People = slices.Collect(People(seed, DemoPeople))
 	d.PersonContacts = contacts(seed, d.People)
 	d.Stories = stories(demoPracticeODS(e.practices))
+	d.ReferralPeople = referralPeople(demoPracticeODS(e.practices))
+	d.Referrals = referralStories()
 	return d
 }
 

@@ -230,6 +230,30 @@ func makeDirectory(e embedded) Directory {
 				Hours: officeHours, Postcode: bd.postcode, VerifiedDaysAgo: 200},
 		)
 
+		// Each locality team takes referrals for the adults registered with
+		// the practices it covers: the social work team a GP refers to.
+		for _, loc := range []struct {
+			slug, name string
+			practices  []string
+		}{{"north", "North", practices[:len(practices)/2]}, {"south", "South", practices[len(practices)/2:]}} {
+			var areas []care.CatchmentArea
+			for _, ods := range loc.practices {
+				areas = append(areas, care.CatchmentArea{Kind: care.CatchPractice, Code: ods})
+			}
+			team := council + "/" + loc.slug + "-locality"
+			dir.Services = append(dir.Services, Service{Key: team + "/social-work", OrgKey: council, TeamKey: team,
+				Name:        place + " Adult Social Care – " + loc.name + " Locality social work",
+				Description: "Social work for adults registered with a GP practice in the " + loc.slug + " of " + place + ": Care Act assessments of care and support needs, reviews, carers' assessments, and planning care with the person and their family.",
+				Needs: []string{"personal-care", "carers-support/carers-assessment", "safeguarding/abuse-and-neglect",
+					"care-homes-and-supported-housing/care-homes"},
+				Eligibility: care.Eligibility{Text: "Adults (18 and over) registered with a GP practice the team covers, and their carers.", MinAge: 18},
+				Catchment:   areas,
+				Referral: care.Referral{Methods: []care.ReferralMethod{care.ReferThroughJoinedup, care.ReferByPhone},
+					Phone: phone(bd.number, 20), MustInclude: mustIncludeAssessment},
+				TypicalWait: "Acknowledged within a working day; assessments usually within 4 weeks",
+				Capacity:    care.CapacityAccepting, Hours: officeHours, Postcode: bd.postcode, VerifiedDaysAgo: 15})
+		}
+
 		// Community health: district nursing for the registered lists of
 		// the borough's practices.
 		dn := "community-health-" + b.slug + "/district-nursing"

@@ -37,6 +37,7 @@ func Load(ctx context.Context, st *store.Store, ds Dataset, hash func(string) (s
 		details[td.TeamKey] = td
 	}
 	teamIDs := map[string]string{}
+	teamOrgs := map[string]string{}
 	for _, t := range ds.Teams {
 		team := care.Team{OrganisationID: orgIDs[t.OrgKey], Name: t.Name, Kind: t.Kind}
 		if td, ok := details[t.Key]; ok {
@@ -55,6 +56,7 @@ func Load(ctx context.Context, st *store.Store, ds Dataset, hash func(string) (s
 			return fmt.Errorf("team %s: %w", t.Key, err)
 		}
 		teamIDs[t.Key] = created.ID
+		teamOrgs[created.ID] = created.OrganisationID
 	}
 	for _, u := range ds.Users {
 		h, err := hash(DemoPassword)
@@ -66,7 +68,8 @@ func Load(ctx context.Context, st *store.Store, ds Dataset, hash func(string) (s
 			return fmt.Errorf("user %s: %w", u.Email, err)
 		}
 	}
-	if err := loadDirectory(ctx, st, sys, ds.Directory, orgIDs, teamIDs, practiceIDs, checked); err != nil {
+	services, err := loadDirectory(ctx, st, sys, ds.Directory, orgIDs, teamIDs, practiceIDs, checked)
+	if err != nil {
 		return err
 	}
 	practiceLA := map[string]string{}
@@ -110,18 +113,22 @@ func Load(ctx context.Context, st *store.Store, ds Dataset, hash func(string) (s
 	if err := loadMDT(ctx, st, actors, now, firstStory); err != nil {
 		return fmt.Errorf("MDT meetings: %w", err)
 	}
-	_, err := st.SealAudit(ctx)
+	if err := loadReferrals(ctx, st, ds, actors, practiceIDs, practiceLA, services, teamOrgs); err != nil {
+		return err
+	}
+	_, err = st.SealAudit(ctx)
 	return err
 }
 
 // loadDirectory adds the demo's services, contacts and known postcodes.
 func loadDirectory(ctx context.Context, st *store.Store, sys care.Actor, dir Directory, orgIDs, teamIDs, practiceIDs map[string]string,
-	checked func(int) care.Verification) error {
+	checked func(int) care.Verification) (map[string]care.Service, error) {
 	serviceIDs := map[string]string{}
+	services := map[string]care.Service{}
 	for _, sv := range dir.Services {
 		hours, err := care.ParseOpeningHours(sv.Hours)
 		if err != nil {
-			return fmt.Errorf("service %s: %w", sv.Key, err)
+			return nil, fmt.Errorf("service %s: %w", sv.Key, err)
 		}
 		created, err := st.CreateService(ctx, sys, care.Service{
 			OrganisationID: orgIDs[sv.OrgKey], TeamID: teamIDs[sv.TeamKey], Name: sv.Name, Description: sv.Description,
@@ -131,15 +138,16 @@ func loadDirectory(ctx context.Context, st *store.Store, sys care.Actor, dir Dir
 			Verified: checked(sv.VerifiedDaysAgo),
 		})
 		if err != nil {
-			return fmt.Errorf("service %s: %w", sv.Key, err)
+			return nil, fmt.Errorf("service %s: %w", sv.Key, err)
 		}
 		serviceIDs[sv.Key] = created.ID
+		services[sv.Key] = created
 	}
 	for _, c := range dir.Contacts {
 		if _, err := st.CreateContact(ctx, sys, care.Contact{TeamID: teamIDs[c.TeamKey], ServiceID: serviceIDs[c.ServiceKey],
 			PracticeID: practiceIDs[c.PracticeODS], Name: c.Name, Role: c.Role, Phone: c.Phone, Email: c.Email,
 			Hours: c.Hours, Duty: c.Duty}); err != nil {
-			return fmt.Errorf("contact %s of %s: %w", c.Role, c.TeamKey, err)
+			return nil, fmt.Errorf("contact %s of %s: %w", c.Role, c.TeamKey, err)
 		}
 	}
 	rows := make([]store.PostcodeRow, 0, len(dir.Postcodes))
@@ -147,9 +155,9 @@ func loadDirectory(ctx context.Context, st *store.Store, sys care.Actor, dir Dir
 		rows = append(rows, store.PostcodeRow{Postcode: p.Postcode, LocalAuthority: p.LocalAuthorityGSS})
 	}
 	if err := st.UpsertPostcodes(ctx, sys, rows); err != nil {
-		return fmt.Errorf("postcodes: %w", err)
+		return nil, fmt.Errorf("postcodes: %w", err)
 	}
-	return st.RecordPostcodeImport(ctx, sys, len(rows))
+	return services, st.RecordPostcodeImport(ctx, sys, len(rows))
 }
 
 // loadStory registers a story's person and builds their record as the demo

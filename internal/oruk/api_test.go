@@ -197,7 +197,7 @@ func TestServicesValidateAgainstHSDS(t *testing.T) {
 		t.Fatalf("root = %d %s", root.status, root.body)
 	}
 	p := getPage(t, srv, "/api/oruk/services?per_page=5")
-	if p.TotalItems != 18 || p.Size != 5 || p.TotalPages != 4 || len(p.Contents) != 5 {
+	if p.TotalItems != 24 || p.Size != 5 || p.TotalPages != 5 || len(p.Contents) != 5 {
 		t.Fatalf("services = %+v", p)
 	}
 	seen := map[string]bool{}
@@ -213,8 +213,8 @@ func TestServicesValidateAgainstHSDS(t *testing.T) {
 			seen[s.ID] = true
 		}
 	}
-	if len(seen) != 18 {
-		t.Errorf("paging returned %d services of 18", len(seen))
+	if len(seen) != 24 {
+		t.Errorf("paging returned %d services of 24", len(seen))
 	}
 	// per_page is capped, not refused.
 	if capped := getPage(t, srv, "/api/oruk/services?per_page=1000"); capped.Size != MaxPerPage {
@@ -285,7 +285,7 @@ func TestServiceAtLocations(t *testing.T) {
 		t.Errorf("30 km found %d, 5 km %d", wide.TotalItems, p.TotalItems)
 	}
 	all := getPage(t, srv, "/api/oruk/service_at_locations")
-	if all.TotalItems != 18 {
+	if all.TotalItems != 24 {
 		t.Errorf("every service at its location = %d", all.TotalItems)
 	}
 }

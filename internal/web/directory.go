@@ -56,6 +56,7 @@ type hitView struct {
 	AgeRule   string
 	Verified  string
 	NeedNames string
+	Figures   figuresView
 }
 
 // distanceText writes a distance in miles, as people in England measure
@@ -171,6 +172,10 @@ func (s *Server) directorySearch(w http.ResponseWriter, r *http.Request, actor c
 	}
 	for _, h := range res.NotAvailable {
 		v.NotAvailable = append(v.NotAvailable, viewHit(h))
+	}
+	if err := s.fillHitFigures(r.Context(), v.Eligible, v.NotAvailable); err != nil {
+		s.renderError(w, r, err)
+		return
 	}
 	pl := res.Place
 	switch {

@@ -38,6 +38,7 @@ type serviceView struct {
 	CanManage    bool
 	AgeRule      string
 	Profile      learning.RoleProfile
+	Referrals    serviceReferrals
 }
 
 func (s *Server) directoryService(w http.ResponseWriter, r *http.Request, actor care.Actor) {
@@ -52,7 +53,13 @@ func (s *Server) directoryService(w http.ResponseWriter, r *http.Request, actor 
 		s.renderError(w, r, err)
 		return
 	}
+	if v.Referrals, err = s.fillServiceReferrals(r, actor, sv); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	switch r.URL.Query().Get("done") {
+	case "targets":
+		v.Notice = "The response targets have been saved."
 	case "verified":
 		v.Notice = "You confirmed these details are still correct."
 	case "saved":

@@ -58,6 +58,12 @@ func tasksFor(actor care.Actor) []task {
 		tasks = append(tasks, task{Title: "Set up an MDT meeting series", Href: "/mdt/series/new",
 			Description: "Find protected time around clinic sessions and bank holidays, and invite the core members."})
 	}
+	if care.CanRefer(actor) {
+		tasks = append(tasks, task{Title: "Referrals to your team", Href: "/referrals/incoming",
+			Description: "New and overdue referrals to " + actor.Acting.TeamName + ": acknowledge them, ask questions, decide and send the outcome back."},
+			task{Title: "Referrals your team has sent", Href: "/referrals/sent",
+				Description: "Where each referral your team made has got to, how long it has waited, and its outcome. To make one, find the service in the directory."})
+	}
 	if care.Allowed(actor, care.ActionReviewBreakGlass) {
 		tasks = append(tasks, task{Title: "Review emergency access", Href: "/privacy/break-glass",
 			Description: "Check each use of break-glass against its reason, and see who has accessed a person's record."})
@@ -85,6 +91,10 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request, actor care.Actor) 
 		v.Tasks = append([]task{inbox}, v.Tasks...)
 	} else {
 		v.Tasks = append(v.Tasks, inbox)
+	}
+	if err := s.countReferralTasks(r, actor, v.Tasks); err != nil {
+		s.renderError(w, r, err)
+		return
 	}
 	s.render(w, r, http.StatusOK, "home", v)
 }

@@ -112,6 +112,9 @@ func (s *Server) navigation(actor care.Actor) []navItem {
 	if care.Allowed(actor, care.ActionSearchPeople) {
 		items = append(items, navItem{Label: "People", Href: "/people"})
 	}
+	if care.CanRefer(actor) {
+		items = append(items, navItem{Label: "Referrals", Href: referralsHome(actor)})
+	}
 	items = append(items, navItem{Label: "Find a service", Href: "/directory"}, navItem{Label: "Inbox", Href: "/inbox"},
 		navItem{Label: "Roles and terms", Href: "/learning/roles"})
 	if care.CanUseMDT(actor) {

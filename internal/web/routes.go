@@ -155,6 +155,24 @@ func (s *Server) routeTable() []route {
 		// is the key, and the feed holds meeting details only.
 		{"GET /calendar/{token}", http.HandlerFunc(s.calendarFeed)},
 
+		// Referrals (C2) and their threads (C6): care roles, and then only
+		// the referral's two sides, which the store checks again.
+		{"GET /directory/services/{id}/refer", s.signedIn(s.referFormPage)},
+		{"POST /directory/services/{id}/refer", s.signedIn(s.referSubmit)},
+		{"GET /directory/services/{id}/targets", s.signedIn(s.targetsPage)},
+		{"POST /directory/services/{id}/targets", s.signedIn(s.targetsSave)},
+		{"GET /referrals/sent", s.signedIn(s.sentPage)},
+		{"GET /referrals/incoming", s.signedIn(s.incomingPage)},
+		{"GET /referrals/{id}", s.signedIn(s.referralPage)},
+		{"GET /referrals/{id}/move/{to}", s.signedIn(s.movePage)},
+		{"POST /referrals/{id}/move/{to}", s.signedIn(s.moveSubmit)},
+		{"GET /referrals/{id}/redirect", s.signedIn(s.redirectPage)},
+		{"POST /referrals/{id}/redirect", s.signedIn(s.redirectSubmit)},
+		{"POST /referrals/{id}/messages", s.signedIn(s.messageSubmit)},
+		{"POST /referrals/{id}/assign", s.signedIn(s.assignSubmit)},
+		{"POST /referrals/{id}/feedback", s.signedIn(s.feedbackSubmit)},
+		{"GET /referrals/{id}/attachments/{file}", s.signedIn(s.attachmentDownload)},
+
 		// Anything else is a page that does not exist.
 		{"/", http.HandlerFunc(s.notFound)},
 	}

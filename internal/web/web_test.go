@@ -103,7 +103,20 @@ func newTestEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids := map[string]string{"{org}": org.ID, "{team}": team.ID, "{service}": sv.ID, "{contact}": contact.ID, "{person}": person.ID}
+	// A referral from the test team to its own service, so every care role
+	// is on both of its sides; TestReferralRoutesMatrix covers the sides.
+	gpUser, err := st.UserByEmail(ctx, emailFor(care.RoleGP))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gp := care.Actor{UserID: gpUser.ID, Name: gpUser.Name, Acting: gpUser.Memberships[0], Memberships: gpUser.Memberships}
+	ref, err := st.SendReferral(ctx, gp, store.NewReferral{NHSNumber: "9999999999", ServiceID: sv.ID, NeedCode: "personal-care",
+		Wants: "Help at home", Urgency: care.UrgencyRoutine, LegalBasis: care.LegalBasisConsent, Contact: "Phone first"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{"{org}": org.ID, "{team}": team.ID, "{service}": sv.ID, "{contact}": contact.ID, "{person}": person.ID,
+		"{referral}": ref.ID}
 	c := &clock{now: time.Now()}
 	cfg := auth.DefaultConfig()
 	cfg.Argon2, cfg.Now = cheap, c.Now
@@ -332,6 +345,23 @@ var matrix = map[string]struct {
 	"GET /mdt/calendar":                            {careRoles, "/mdt/calendar", nil, 200, 0},
 	"POST /mdt/calendar":                           {careRoles, "/mdt/calendar", url.Values{}, 200, 0},
 	"GET /calendar/{token}":                        {public, "/calendar/no-such-calendar-token-at-all", nil, 404, 0},
+	// Referrals: care roles only; the test referral is the test team's to
+	// its own service, so every care role is on both sides.
+	"GET /directory/services/{id}/refer":     {careRoles, "/directory/services/{service}/refer", nil, 200, 0},
+	"POST /directory/services/{id}/refer":    {careRoles, "/directory/services/{service}/refer", url.Values{"nhs_number": {"1"}}, 400, 0},
+	"GET /directory/services/{id}/targets":   {dirOwners, "/directory/services/{service}/targets", nil, 200, 0},
+	"POST /directory/services/{id}/targets":  {dirOwners, "/directory/services/{service}/targets", url.Values{"routine_acknowledge": {"x"}}, 400, 0},
+	"GET /referrals/sent":                    {careRoles, "/referrals/sent", nil, 200, 0},
+	"GET /referrals/incoming":                {careRoles, "/referrals/incoming?view=overdue", nil, 200, 0},
+	"GET /referrals/{id}":                    {careRoles, "/referrals/{referral}", nil, 200, 0},
+	"GET /referrals/{id}/move/{to}":          {careRoles, "/referrals/{referral}/move/rejected", nil, 200, 0},
+	"POST /referrals/{id}/move/{to}":         {careRoles, "/referrals/{referral}/move/rejected", url.Values{"version": {"1"}}, 400, 0},
+	"GET /referrals/{id}/redirect":           {careRoles, "/referrals/{referral}/redirect", nil, 200, 0},
+	"POST /referrals/{id}/redirect":          {careRoles, "/referrals/{referral}/redirect", url.Values{"version": {"1"}}, 400, 0},
+	"POST /referrals/{id}/messages":          {careRoles, "/referrals/{referral}/messages", url.Values{"body": {" "}}, 400, 0},
+	"POST /referrals/{id}/assign":            {careRoles, "/referrals/{referral}/assign", url.Values{"version": {"1"}, "assignee": {"nobody"}}, 400, 0},
+	"POST /referrals/{id}/feedback":          {careRoles, "/referrals/{referral}/feedback", url.Values{"missing": {"nonsense"}}, 400, 0},
+	"GET /referrals/{id}/attachments/{file}": {careRoles, "/referrals/{referral}/attachments/none", nil, 404, 0},
 }
 
 func allowed(a access, r care.Role) bool {

@@ -1,0 +1,70 @@
+package directory
+
+import (
+	"strings"
+
+	"github.com/joinedup/joinedup/internal/care"
+	"github.com/joinedup/joinedup/internal/geo"
+)
+
+// ReferralPerson is what the directory needs to know about someone being
+// referred to judge whether a service is for them, as search would.
+type ReferralPerson struct {
+	Postcode    string
+	PracticeODS string
+	Age         int
+	HasAge      bool
+}
+
+// ReferralWarnings says why a service may not be for this person and this
+// need, using the same rules as search: whether its catchment covers where
+// they live or their GP practice, its age limits and the needs it is
+// limited to, whether it helps with the need at all, and whether it is
+// taking referrals. An empty list means search would list it as eligible.
+// They are warnings, not refusals: the referrer may know better, and the
+// receiving team decides.
+func (ix *Index) ReferralWarnings(serviceID, needCode string, p ReferralPerson) []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	e, ok := ix.services[serviceID]
+	if !ok {
+		return nil
+	}
+	var out []string
+	if !ix.running(e) {
+		out = append(out, "The service is not running at the moment")
+	} else if e.svc.Capacity.State == care.CapacityClosed {
+		out = append(out, "The service says it is not accepting referrals at the moment")
+	}
+	var place Place
+	if pq, err := geo.ParsePostcodeOrOutcode(p.Postcode); err == nil {
+		place = ix.locate(pq)
+	} else {
+		out = append(out, "The person's record has no postcode we recognise, so we could not check they live in the area the service covers")
+	}
+	if ods := strings.ToUpper(strings.TrimSpace(p.PracticeODS)); ods != "" {
+		if o, ok := ix.orgs[ix.orgByODS[ods]]; ok {
+			place.Practice = o
+		}
+	}
+	place.Age, place.HasAge = p.Age, p.HasAge
+	s := searcher{ix: ix, place: place, wanted: ix.wantedNeeds(needCode, ""), now: ix.now()}
+	if place.Outcode != "" || place.Practice.ODSCode != "" {
+		via, covered := ix.covering(place)[e]
+		switch {
+		case !covered && place.Outcode == "":
+			out = append(out, "Does not cover the person's GP practice")
+		case !covered:
+			out = append(out, s.outOfArea(e))
+		case via.approxOnly:
+			out = append(out, "We only know the postcode district, so check the person lives in "+ix.areaNames(via.las))
+		}
+	}
+	out = append(out, s.reasons(e)...)
+	if n, ok := ix.needs[needCode]; ok && len(s.wanted) > 0 {
+		if rel, _ := s.relevance(e); rel < minRelevance {
+			out = append(out, "The service does not list help with "+strings.ToLower(n.Label))
+		}
+	}
+	return out
+}
