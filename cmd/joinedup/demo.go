@@ -53,7 +53,7 @@ func (e *environment) demo(ctx context.Context, args []string) error {
 	return e.runServer(ctx, st, sf, log, func(url string) {
 		fmt.Fprintf(e.stdout, "\njoinedup demo is running at %s\n\nSign in as any of these demo users; every password is %q:\n", url, demo.DemoPassword)
 		for _, r := range care.Roles {
-			fmt.Fprintf(e.stdout, "  %-28s %s\n", demo.DemoEmail(r), r.Label())
+			fmt.Fprintf(e.stdout, "  %-42s %s\n", demo.DemoEmail(r), r.Label())
 		}
 		fmt.Fprintln(e.stdout, "\nPeople with whole records to explore (find them under People, by NHS number):")
 		for _, story := range demo.Generate(demoSeed).Stories {
