@@ -131,7 +131,7 @@ test('the social worker accepts and opens one pre-read pack', async ({ page }) =
 
   await page.getByRole('link', { name: `Open the pre-read pack for ${emmanuel.name}` }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(emmanuel.name);
-  for (const section of ['Care and support plan', 'Open actions', 'Recent events']) {
+  for (const section of ['Care and support plan', 'Open referrals', 'Open actions', 'Recent events']) {
     await expect(page.getByRole('heading', { level: 2, name: section })).toBeVisible();
   }
   await expect(page.getByText('Heart failure clinic referral')).toBeVisible();
@@ -231,6 +231,24 @@ test('the GP practice sees the outcome on the person’s timeline, and the GP cl
   await page.getByLabel('Progress', { exact: true }).fill('Reviewed; diuretic dose changed.');
   await page.getByRole('button', { name: 'Save the action' }).click();
   await expect(page.getByText('The action has been saved.')).toBeVisible();
+  await expectNoA11yViolations(page);
+  await signOut(page);
+
+  // The social worker's action starts a referral prefilled from it.
+  await signInAs(page, 'social_worker');
+  await page.goto('/mdt/actions');
+  await page.getByRole('link', { name: 'Care Act assessment at home' }).click();
+  await page.getByRole('link', { name: 'Make a referral from this action' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Make a referral from this action');
+  await expectNoA11yViolations(page);
+  await page.getByRole('button', { name: 'Continue to the referral' }).click();
+  await expect(page.getByRole('alert')).toContainText('Choose a service');
+  await expectNoA11yViolations(page);
+  await page.getByLabel('Which service should the referral go to?').selectOption({ index: 1 });
+  await page.getByRole('button', { name: 'Continue to the referral' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Refer to');
+  await expect(page.getByLabel('What does the person want from this referral?')).toHaveValue('Care Act assessment at home');
+  await expect(page.getByText('This referral is made from the MDT action')).toBeVisible();
   await expectNoA11yViolations(page);
   await signOut(page);
 });

@@ -391,7 +391,9 @@ type MDTAction struct {
 	// for review: the meeting that raised it at first, then each next
 	// meeting it is carried to.
 	ReviewMeetingID string
-	Version         int
+	// ReferralID is the referral the action became, when it became one.
+	ReferralID string
+	Version    int
 }
 
 const mdtMaxActionText = 1000

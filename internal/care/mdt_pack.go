@@ -7,9 +7,9 @@ import "time"
 // person's record at the moment the pack is opened.
 //
 // A pack is a list of sections so that each capability adds its own: the
-// plan summary, open actions and recent timeline come from the person
-// record and the meetings; open referrals will be one more section, built
-// the same way, when referrals exist. Pages show every section alike.
+// plan summary, open referrals, open actions and recent timeline come from
+// the person record, the referrals and the meetings. Pages show every
+// section alike.
 type PreReadPack struct {
 	Item     MDTAgendaItem
 	Person   Person
@@ -19,7 +19,7 @@ type PreReadPack struct {
 // PackSection is one part of a pre-read pack, such as "Open actions".
 type PackSection struct {
 	// Key names the section for links and tests: "plan", "actions",
-	// "timeline", and later "referrals".
+	// "referrals", "timeline".
 	Key   string
 	Title string
 	Lines []PackLine

@@ -19,10 +19,9 @@ import (
 // mdt_action, with no end until the action is closed), so the owner can
 // open the record to do the work.
 //
-// Seam for referrals: an action will become a referral in one step once
-// referrals exist. mdt_actions.referral_id is kept for the referral it
-// becomes; the referral capability sets it, and closes the action, in the
-// same transaction as it creates the referral.
+// An action can become a referral in one step: mdt_referral.go sets
+// mdt_actions.referral_id, and closes the action, in the same transaction
+// as the referral is sent.
 
 // ActionOwnerChoice is an owner an action form offers: an invitee, or one of
 // their teams. Value is "user:<id>" or "team:<id>".
@@ -63,15 +62,17 @@ type MDTActionView struct {
 }
 
 const actionColumns = `a.id, a.meeting_id, a.item_id, a.person_id, a.description, a.owner_user_id, a.owner_team_id, a.owner_label,
-	a.due_date, a.status, a.progress, a.created_at, a.done_at, a.review_meeting_id, a.version`
+	a.due_date, a.status, a.progress, a.created_at, a.done_at, a.review_meeting_id, a.referral_id, a.version`
 
 func scanAction(r rowScanner) (care.MDTAction, string, string, error) {
 	var a care.MDTAction
 	var ownerUser, ownerTeam sql.NullString
 	var label, due, status, progress string
 	var done sql.NullTime
+	var referral sql.NullString
 	err := r.Scan(&a.ID, &a.MeetingID, &a.ItemID, &a.PersonID, &a.Description, &ownerUser, &ownerTeam, &label, &due, &status,
-		&progress, &a.CreatedAt, &done, &a.ReviewMeetingID, &a.Version)
+		&progress, &a.CreatedAt, &done, &a.ReviewMeetingID, &referral, &a.Version)
+	a.ReferralID = referral.String
 	a.OwnerUserID, a.OwnerTeamID, a.Due, a.Status = ownerUser.String, ownerTeam.String, parseCivil(due), care.MDTActionStatus(status)
 	a.CreatedAt = a.CreatedAt.UTC()
 	if done.Valid {

@@ -968,11 +968,10 @@ func (s *Store) SendDueAgendas(ctx context.Context, actor care.Actor, now time.T
 const maxPackEvents = 10
 
 // packBuilder adds one section to a pack from the record. Each capability
-// that has something an MDT should read adds its builder to packBuilders;
-// open referrals will be one more.
+// that has something an MDT should read adds its builder to packBuilders.
 type packBuilder func(ctx context.Context, t *tx, actor care.Actor, a access, pack *care.PreReadPack) error
 
-var packBuilders = []packBuilder{packPlan, packActions, packTimeline}
+var packBuilders = []packBuilder{packPlan, packReferrals, packActions, packTimeline}
 
 // MDTPack builds an item's pre-read pack from the person's record as it is
 // now, records that the actor opened it, and audits the read. Invitees read

@@ -448,6 +448,9 @@ type NewReferral struct {
 	// ConfirmDuplicate says the referrer has seen that the person already
 	// has an open referral to this service, and sends this one anyway.
 	ConfirmDuplicate bool
+	// FromAction, when set, is the MDT action the referral is made from:
+	// sending it records the referral on the action and closes the action.
+	FromAction string
 }
 
 // ReferralCheck is what is known about a referral before it is sent: who
@@ -581,7 +584,7 @@ func (s *Store) SendReferral(ctx context.Context, actor care.Actor, n NewReferra
 	}
 	var sent care.ReferralTask
 	var denied string
-	err := s.write(ctx, func(t *tx) error {
+	err := s.personWrite(ctx, actor, func(t *tx) error {
 		task, check, d, err := prepareReferral(ctx, t, actor, n, newID())
 		denied = d
 		if err != nil {
@@ -605,6 +608,11 @@ func (s *Store) SendReferral(ctx context.Context, actor care.Actor, n NewReferra
 		}
 		if err := insertTransition(ctx, t, rec, 1); err != nil {
 			return err
+		}
+		if n.FromAction != "" {
+			if err := linkActionReferral(ctx, t, actor, n.FromAction, next); err != nil {
+				return err
+			}
 		}
 		if err := linkAttachments(ctx, t, actor, next.ID, "", n.Attachments); err != nil {
 			return err

@@ -50,10 +50,17 @@ type mdtActionView struct {
 	Due      dateField
 	Progress formField
 	Conflict bool
+	// CanRefer: the action can become a referral, made by this viewer.
+	CanRefer    bool
+	ReferralRef string
 }
 
 func (s *Server) actionView(r *http.Request, actor care.Actor, title string, a store.MDTActionView, posted bool, errs care.FieldErrors) mdtActionView {
 	v := mdtActionView{Page: s.page(r, title), A: a}
+	if a.Action.ReferralID != "" {
+		v.ReferralRef = care.ReferralReference(a.Action.ReferralID)
+	}
+	v.CanRefer = care.CanRefer(actor) && a.Named && a.Action.Status == care.MDTActionOpen && a.Action.ReferralID == ""
 	v.Errors = errs
 	status, progress := a.Action.Status, a.Progress
 	day, month, year := care.DateParts(a.Action.Due.String())

@@ -159,6 +159,7 @@ var mdtRoutes = []struct {
 	{"POST /mdt/meetings/{id}/items/{item}/move", "/mdt/meetings/{started}/items/none/move", url.Values{}, statuses(404, 403, 403, 403)},
 	{"GET /mdt/actions/{id}", "/mdt/actions/{action}", nil, statuses(200, 200, 403, 403)},
 	{"POST /mdt/actions/{id}", "/mdt/actions/{action}", url.Values{"status": {"done"}, "due_day": {"31"}, "due_month": {"2"}, "due_year": {"2030"}}, statuses(400, 400, 403, 403)},
+	{"GET /mdt/actions/{id}/refer", "/mdt/actions/{action}/refer", nil, statuses(200, 200, 403, 403)},
 }
 
 func statuses(coordinator, invitee, declined, outsider int) map[meetingRelation]int {

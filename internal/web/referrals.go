@@ -129,6 +129,9 @@ type referFormView struct {
 	PersonName   string
 	Confirm      choiceField
 	Accepts      bool
+	// FromAction is the MDT action the referral is made from, if any.
+	FromAction     string
+	FromActionText string
 }
 
 // targetLine is one urgency's response targets, as the form explains them.
@@ -156,6 +159,16 @@ func (s *Server) referForm(r *http.Request, actor care.Actor, sv care.Service, f
 		Justify: f.Get("justification"), Contact: f.Get("contact"), AccessNeeds: f.Get("access_needs"),
 		Accepts: sv.Status == care.ServiceActive && sv.TeamID != "" && sv.Referral.Has(care.ReferThroughJoinedup)}
 	v.Errors = errs
+	if id := f.Get("from_action"); id != "" {
+		ar, err := s.store.ActionToRefer(ctx, actor, id)
+		if err != nil {
+			return v, err
+		}
+		v.FromAction, v.FromActionText = id, ar.Action.Action.Description
+		if r.Method == http.MethodGet {
+			v.NHSNumber, v.Wants = ar.Person.NHSNumber.Formatted(), ar.Action.Action.Description
+		}
+	}
 	org, err := s.store.Organisation(ctx, sv.OrganisationID)
 	if err != nil {
 		return v, err
@@ -242,7 +255,13 @@ func (s *Server) referFormPage(w http.ResponseWriter, r *http.Request, actor car
 		s.renderError(w, r, err)
 		return
 	}
-	v, err := s.referForm(r, actor, sv, url.Values{"nhs_number": {r.URL.Query().Get("nhs_number")}}, nil)
+	f := url.Values{"nhs_number": {r.URL.Query().Get("nhs_number")}}
+	if id := r.URL.Query().Get("action"); id != "" {
+		// Made from an MDT action: the person and what the action asks for
+		// start the form, and sending it links the two.
+		f.Set("from_action", id)
+	}
+	v, err := s.referForm(r, actor, sv, f, nil)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -254,7 +273,7 @@ func referralFromForm(f url.Values, serviceID string, attachments []string) stor
 	return store.NewReferral{NHSNumber: f.Get("nhs_number"), ServiceID: serviceID, NeedCode: f.Get("need"), Wants: f.Get("wants"),
 		Urgency: care.ReferralUrgency(f.Get("urgency")), LegalBasis: care.LegalBasis(f.Get("legal_basis")),
 		Justify: f.Get("justification"), Contact: f.Get("contact"), AccessNeeds: f.Get("access_needs"), Attachments: attachments,
-		ConfirmDuplicate: f.Get("confirm") == "yes"}
+		ConfirmDuplicate: f.Get("confirm") == "yes", FromAction: f.Get("from_action")}
 }
 
 // referSubmit sends a referral. Files are kept as soon as they arrive, so

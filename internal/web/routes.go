@@ -149,6 +149,7 @@ func (s *Server) routeTable() []route {
 		{"GET /mdt/actions", s.signedIn(s.myActionsPage)},
 		{"GET /mdt/actions/{id}", s.signedIn(s.actionPage)},
 		{"POST /mdt/actions/{id}", s.signedIn(s.actionSave)},
+		{"GET /mdt/actions/{id}/refer", s.signedIn(s.actionReferPage)},
 		{"GET /mdt/calendar", s.signedIn(s.calendarPage)},
 		{"POST /mdt/calendar", s.signedIn(s.calendarNewLink)},
 		// A calendar subscription: no session, the secret token in the URL

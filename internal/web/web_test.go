@@ -342,6 +342,7 @@ var matrix = map[string]struct {
 	"GET /mdt/actions":                             {careRoles, "/mdt/actions", nil, 200, 0},
 	"GET /mdt/actions/{id}":                        {careRoles, "/mdt/actions/none", nil, 404, 0},
 	"POST /mdt/actions/{id}":                       {careRoles, "/mdt/actions/none", url.Values{"status": {"done"}, "due_day": {"1"}, "due_month": {"1"}, "due_year": {"2030"}}, 404, 0},
+	"GET /mdt/actions/{id}/refer":                  {careRoles, "/mdt/actions/none/refer", nil, 404, 0},
 	"GET /mdt/calendar":                            {careRoles, "/mdt/calendar", nil, 200, 0},
 	"POST /mdt/calendar":                           {careRoles, "/mdt/calendar", url.Values{}, 200, 0},
 	"GET /calendar/{token}":                        {public, "/calendar/no-such-calendar-token-at-all", nil, 404, 0},
