@@ -125,21 +125,51 @@ type IncomingQueue struct {
 // maxQueueRows bounds one page of a worklist.
 const maxQueueRows = 50
 
-// incomingWhere is each view's condition, after "r.to_team_id = ?"; its
+// incomingCount is each view's condition, after "r.to_team_id = ?"; its
 // arguments follow the team's id.
-func incomingWhere(view string, actor care.Actor, now time.Time) (string, []any, string) {
-	order := ` ORDER BY (r.due_at IS NULL), r.due_at, r.sent_at, r.id`
+func incomingCount(view string, actor care.Actor, now time.Time) (string, []any) {
 	switch view {
 	case IncomingNew:
-		return ` AND r.status = ?`, []any{string(care.ReferralRequested)}, ` ORDER BY r.due_at, r.sent_at, r.id`
+		return ` AND r.status = ?`, []any{string(care.ReferralRequested)}
 	case IncomingOverdue:
-		return ` AND r.due_at IS NOT NULL AND r.due_at < ?`, []any{now}, ` ORDER BY r.due_at, r.id`
+		return ` AND r.due_at IS NOT NULL AND r.due_at < ?`, []any{now}
 	case IncomingMine:
-		return ` AND r.assigned_to = ? AND r.is_open = 1`, []any{actor.UserID}, order
+		return ` AND r.assigned_to = ? AND r.is_open = 1`, []any{actor.UserID}
 	case IncomingUnassigned:
-		return ` AND r.is_open = 1 AND r.assigned_to IS NULL`, nil, order
+		return ` AND r.is_open = 1 AND r.assigned_to IS NULL`, nil
 	}
-	return ` AND r.is_open = 1`, nil, order
+	return ` AND r.is_open = 1`, nil
+}
+
+// queuePart is one ordered slice of a view: a view lists what is owed,
+// by deadline, and then the rest, by when it was sent, each read in the
+// order of an index so a page stops after a page's worth of rows.
+type queuePart struct {
+	where string
+	args  []any
+	order string
+}
+
+func incomingParts(view string, actor care.Actor, now time.Time) []queuePart {
+	owed := ` ORDER BY r.due_at, r.id`
+	rest := ` ORDER BY r.sent_at, r.id`
+	switch view {
+	case IncomingNew:
+		return []queuePart{{` AND r.status = ?`, []any{string(care.ReferralRequested)}, owed}}
+	case IncomingOverdue:
+		return []queuePart{{` AND r.due_at IS NOT NULL AND r.due_at < ?`, []any{now}, owed}}
+	case IncomingMine:
+		return []queuePart{{` AND r.assigned_to = ? AND r.is_open = 1`, []any{actor.UserID}, ` ORDER BY (r.due_at IS NULL), r.due_at, r.sent_at, r.id`}}
+	case IncomingUnassigned:
+		return []queuePart{
+			{` AND r.due_at IS NOT NULL AND r.assigned_to IS NULL`, nil, owed},
+			{` AND r.is_open = 1 AND r.assigned_to IS NULL AND r.due_at IS NULL`, nil, rest},
+		}
+	}
+	return []queuePart{
+		{` AND r.due_at IS NOT NULL`, nil, owed},
+		{` AND r.is_open = 1 AND r.due_at IS NULL`, nil, rest},
+	}
 }
 
 // IncomingReferrals lists the referrals sent to the team the actor acts
@@ -158,21 +188,27 @@ func (s *Store) IncomingReferrals(ctx context.Context, actor care.Actor, view st
 	err := s.write(ctx, func(t *tx) error {
 		team := actor.Acting.TeamID
 		for _, v := range IncomingViews {
-			where, args, _ := incomingWhere(v, actor, t.now)
+			where, args := incomingCount(v, actor, t.now)
 			var n int
 			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM referrals r WHERE r.to_team_id = ?`+where, append([]any{team}, args...)...).Scan(&n); err != nil {
 				return err
 			}
 			q.Counts[v] = n
 		}
-		where, args, order := incomingWhere(view, actor, t.now)
-		rows, err := t.query(ctx, `SELECT `+referralRowColumns+referralRowJoins+`WHERE r.to_team_id = ?`+where+order+` LIMIT ?`,
-			append(append([]any{team}, args...), maxQueueRows)...)
-		if err != nil {
-			return err
-		}
-		if q.Rows, err = scanReferralRows(rows, t.now); err != nil {
-			return err
+		for _, part := range incomingParts(view, actor, t.now) {
+			if len(q.Rows) == maxQueueRows {
+				break
+			}
+			rows, err := t.query(ctx, `SELECT `+referralRowColumns+referralRowJoins+`WHERE r.to_team_id = ?`+part.where+part.order+` LIMIT ?`,
+				append(append([]any{team}, part.args...), maxQueueRows-len(q.Rows))...)
+			if err != nil {
+				return err
+			}
+			list, err := scanReferralRows(rows, t.now)
+			if err != nil {
+				return err
+			}
+			q.Rows = append(q.Rows, list...)
 		}
 		q.More = max(0, q.Counts[view]-len(q.Rows))
 		return auditListed(ctx, t, actor, q.Rows, "incoming:"+view)
@@ -243,27 +279,31 @@ func (s *Store) SentReferrals(ctx context.Context, actor care.Actor, status care
 			filter, args = ` AND r.status = ?`, append(args, string(l.Status))
 		}
 		if l.Status == "" || l.Status.Open() {
-			rows, err = t.query(ctx, `SELECT `+referralRowColumns+referralRowJoins+`WHERE r.from_team_id = ? AND r.is_open = 1`+filter+
-				` ORDER BY r.sent_at DESC, r.id LIMIT ?`, append(args, 4*maxQueueRows)...)
+			// Overdue ones first, however old, then the newest of the rest.
+			rows, err = t.query(ctx, `SELECT `+referralRowColumns+referralRowJoins+`WHERE r.from_team_id = ? AND r.due_at IS NOT NULL
+				AND r.due_at < ?`+filter+` ORDER BY r.due_at, r.id LIMIT ?`, append(append([]any{team, t.now}, args[1:]...), maxQueueRows)...)
 			if err != nil {
 				return err
 			}
 			if l.Open, err = scanReferralRows(rows, t.now); err != nil {
 				return err
 			}
+			rows, err = t.query(ctx, `SELECT `+referralRowColumns+referralRowJoins+`WHERE r.from_team_id = ? AND r.is_open = 1
+				AND (r.due_at IS NULL OR r.due_at >= ?)`+filter+` ORDER BY r.sent_at DESC, r.id LIMIT ?`,
+				append(append([]any{team, t.now}, args[1:]...), 3*maxQueueRows)...)
+			if err != nil {
+				return err
+			}
+			rest, err := scanReferralRows(rows, t.now)
+			if err != nil {
+				return err
+			}
 			order := map[care.ReferralStatus]int{}
 			for i, st := range care.ReferralStatuses {
 				order[st] = i
 			}
-			slices.SortStableFunc(l.Open, func(a, b ReferralRow) int {
-				if a.Overdue != b.Overdue {
-					if a.Overdue {
-						return -1
-					}
-					return 1
-				}
-				return cmp.Compare(order[a.Status], order[b.Status])
-			})
+			slices.SortStableFunc(rest, func(a, b ReferralRow) int { return cmp.Compare(order[a.Status], order[b.Status]) })
+			l.Open = append(l.Open, rest...)
 		}
 		if l.Status == "" || !l.Status.Open() {
 			rows, err = t.query(ctx, `SELECT `+referralRowColumns+referralRowJoins+`WHERE r.from_team_id = ? AND r.closed_at IS NOT NULL

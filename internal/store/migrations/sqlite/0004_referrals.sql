@@ -84,13 +84,18 @@ CREATE TABLE referrals (
     outcome_seen_at TIMESTAMP,
     version INTEGER NOT NULL
 );
+-- The worklists read these in index order and stop after a page, so a
+-- queue costs the same with a thousand referrals as with a million: what
+-- is owed (due_at) first, then the rest by when it was sent.
 CREATE INDEX referrals_person ON referrals(person_id, service_id) WHERE is_open = 1;
 CREATE INDEX referrals_incoming_status ON referrals(to_team_id, status, due_at);
 CREATE INDEX referrals_incoming_due ON referrals(to_team_id, due_at) WHERE due_at IS NOT NULL;
-CREATE INDEX referrals_incoming_unassigned ON referrals(to_team_id, sent_at) WHERE is_open = 1 AND assigned_to IS NULL;
-CREATE INDEX referrals_incoming_open ON referrals(to_team_id, sent_at) WHERE is_open = 1;
+CREATE INDEX referrals_incoming_open ON referrals(to_team_id, assigned_to, sent_at) WHERE is_open = 1;
+CREATE INDEX referrals_incoming_waiting ON referrals(to_team_id, sent_at) WHERE is_open = 1 AND due_at IS NULL;
 CREATE INDEX referrals_assigned ON referrals(assigned_to, sent_at) WHERE is_open = 1;
 CREATE INDEX referrals_sent_open ON referrals(from_team_id, sent_at) WHERE is_open = 1;
+CREATE INDEX referrals_sent_status ON referrals(from_team_id, status) WHERE is_open = 1;
+CREATE INDEX referrals_sent_due ON referrals(from_team_id, due_at) WHERE due_at IS NOT NULL;
 CREATE INDEX referrals_sent_closed ON referrals(from_team_id, closed_at) WHERE closed_at IS NOT NULL;
 CREATE INDEX referrals_service_sent ON referrals(service_id, sent_at);
 CREATE INDEX referrals_escalate ON referrals(escalate_at) WHERE escalate_at IS NOT NULL;
