@@ -40,6 +40,21 @@ func (s *Server) refreshIndex(r *http.Request, refs ...store.EntryRef) {
 	}
 }
 
+// confirmEntry marks an entry verified ("these details are still correct"),
+// refreshes the search index and returns to the entry's page.
+func (s *Server) confirmEntry(w http.ResponseWriter, r *http.Request, kind, pagePath string, verify func(id string, version int) (string, error)) {
+	if !s.readForm(w, r) {
+		return
+	}
+	id, err := verify(r.PathValue("id"), formVersion(r))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.refreshIndex(r, store.EntryRef{Type: kind, ID: id})
+	http.Redirect(w, r, pagePath+id+"?done=verified", http.StatusSeeOther)
+}
+
 func (s *Server) readForm(w http.ResponseWriter, r *http.Request) bool {
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, care.Errorf(care.KindInvalid, "The form could not be read."))
@@ -279,16 +294,10 @@ func (s *Server) createService(w http.ResponseWriter, r *http.Request, actor car
 }
 
 func (s *Server) verifyService(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	if !s.readForm(w, r) {
-		return
-	}
-	sv, err := s.store.VerifyService(r.Context(), actor, r.PathValue("id"), formVersion(r))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.refreshIndex(r, store.EntryRef{Type: store.EntryService, ID: sv.ID})
-	http.Redirect(w, r, "/directory/services/"+sv.ID+"?done=verified", http.StatusSeeOther)
+	s.confirmEntry(w, r, store.EntryService, "/directory/services/", func(id string, version int) (string, error) {
+		e, err := s.store.VerifyService(r.Context(), actor, id, version)
+		return e.ID, err
+	})
 }
 
 type historyRow struct {
@@ -394,16 +403,10 @@ func (s *Server) updateTeam(w http.ResponseWriter, r *http.Request, actor care.A
 }
 
 func (s *Server) verifyTeam(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	if !s.readForm(w, r) {
-		return
-	}
-	t, err := s.store.VerifyTeam(r.Context(), actor, r.PathValue("id"), formVersion(r))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.refreshIndex(r, store.EntryRef{Type: store.EntryTeam, ID: t.ID})
-	http.Redirect(w, r, "/directory/teams/"+t.ID+"?done=verified", http.StatusSeeOther)
+	s.confirmEntry(w, r, store.EntryTeam, "/directory/teams/", func(id string, version int) (string, error) {
+		e, err := s.store.VerifyTeam(r.Context(), actor, id, version)
+		return e.ID, err
+	})
 }
 
 type contactEditView struct {
@@ -615,14 +618,8 @@ func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request, acto
 }
 
 func (s *Server) verifyOrganisation(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	if !s.readForm(w, r) {
-		return
-	}
-	o, err := s.store.VerifyOrganisation(r.Context(), actor, r.PathValue("id"), formVersion(r))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.refreshIndex(r, store.EntryRef{Type: store.EntryOrganisation, ID: o.ID})
-	http.Redirect(w, r, "/directory/organisations/"+o.ID+"?done=verified", http.StatusSeeOther)
+	s.confirmEntry(w, r, store.EntryOrganisation, "/directory/organisations/", func(id string, version int) (string, error) {
+		e, err := s.store.VerifyOrganisation(r.Context(), actor, id, version)
+		return e.ID, err
+	})
 }
