@@ -113,7 +113,7 @@ func TestReadPatientsSkipsOverlongLines(t *testing.T) {
 	b.WriteString(`{"resourceType": "Patient"}` + "\n")
 	b.WriteString(`{"resourceType": "Patient", "id": "` + strings.Repeat("x", MaxLineBytes) + `"}` + "\n")
 	b.WriteString(`{"resourceType": "Patient", "id": "` + strings.Repeat("y", 300<<10) + `"}` + "\n") // longer than the buffer, within the limit
-	b.WriteString(`{"resourceType": "Bundle"}`) // no final line break
+	b.WriteString(`{"resourceType": "Bundle"}`)                                                       // no final line break
 	lines, err := readAll(t, b.Bytes())
 	if err != nil {
 		t.Fatal(err)

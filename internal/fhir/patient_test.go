@@ -56,7 +56,9 @@ func TestPersonFromPatient(t *testing.T) {
 			p.Name = []HumanName{{Use: "official", Text: "Grace Okafor"}, {Use: "usual", Family: "Okafor"}}
 		}, func(r Registration) bool { return r.Person.FamilyName == "Okafor" }, ""},
 		{"no name at all is left for the domain to refuse", func(p *Patient) { p.Name = nil },
-			func(r Registration) bool { return r.Person.FamilyName == "" && len(care.ValidatePerson(withPractice(r.Person), today)) > 0 }, ""},
+			func(r Registration) bool {
+				return r.Person.FamilyName == "" && len(care.ValidatePerson(withPractice(r.Person), today)) > 0
+			}, ""},
 		{"home address before temporary, city and district added once", func(p *Patient) {
 			p.Address = []Address{{Use: "temp", Line: []string{"1 Temp Road"}, PostalCode: "N16 6UA"},
 				{Use: "old", Line: []string{"1 Old Road"}, PostalCode: "N4 2NU"},
@@ -64,13 +66,17 @@ func TestPersonFromPatient(t *testing.T) {
 		}, func(r Registration) bool {
 			return r.Person.Address == "Flat 3\n12 Chestnut Close\nLONDON\nHackney" && r.Person.Postcode == "E5 0PQ"
 		}, ""},
-		{"no usable address", func(p *Patient) { p.Address = []Address{{Use: "old", PostalCode: "E5 0PQ"}, {Use: "billing", PostalCode: "E5 0PQ"}} },
+		{"no usable address", func(p *Patient) {
+			p.Address = []Address{{Use: "old", PostalCode: "E5 0PQ"}, {Use: "billing", PostalCode: "E5 0PQ"}}
+		},
 			func(r Registration) bool { return r.Person.Address == "" && r.Person.Postcode == "" }, ""},
 		{"home and mobile numbers before work, never old or unusable", func(p *Patient) {
 			p.Telecom = []ContactPoint{{System: "phone", Value: "020 7946 0001", Use: "old"}, {System: "phone", Value: "020 7946 0002", Use: "work"},
 				{System: "phone", Value: "not a number", Use: "home"}, {System: "phone", Value: "07700 900003", Use: "mobile"},
 				{System: "email", Value: "no at sign"}, {System: "email", Value: "grace@example.com", Use: "work"}}
-		}, func(r Registration) bool { return r.Person.Phone == "07700 900003" && r.Person.Email == "grace@example.com" }, ""},
+		}, func(r Registration) bool {
+			return r.Person.Phone == "07700 900003" && r.Person.Email == "grace@example.com"
+		}, ""},
 		{"the practice in the Personal Demographics Service's system, after a practitioner", func(p *Patient) {
 			p.GeneralPractitioner = []Reference{{Type: "Practitioner", Identifier: &Identifier{System: ODSOrganizationCodeSystem, Value: "G1234567"}},
 				{Reference: "Organization/123"},
