@@ -23,6 +23,7 @@ const importUsage = `Usage:
   joinedup import ods-practices --db DSN FILE   GP practices from the NHS ODS epraccur file
   joinedup import postcodes --db DSN FILE       the ONS Postcode Directory (ONSPD) or NSPL CSV
   joinedup import oruk --db DSN FILE            services and organisations from an Open Referral UK (HSDS 3) JSON file
+  joinedup import people --db DSN FILE          people: FHIR Bulk Data NDJSON of UK Core Patients, or the people CSV
 
 Imports stream the file, so any size works. Importing the same file again
 changes nothing. A row that cannot be imported is reported with its row
@@ -34,7 +35,7 @@ func (e *environment) importCmd(ctx context.Context, args []string) error {
 	if len(args) == 0 || args[0] == "--help" || args[0] == "-h" {
 		if len(args) == 0 {
 			fmt.Fprint(e.stderr, importUsage)
-			return usageError{"import needs a kind: ods-practices, postcodes or oruk"}
+			return usageError{"import needs a kind: ods-practices, postcodes, oruk or people"}
 		}
 		fmt.Fprint(e.stdout, importUsage)
 		return nil
@@ -46,6 +47,8 @@ func (e *environment) importCmd(ctx context.Context, args []string) error {
 		return e.importFile(ctx, args[1:], "import postcodes", "Imports the ONS Postcode Directory or the National Statistics Postcode Lookup (CSV).", importPostcodes)
 	case "oruk":
 		return e.importFile(ctx, args[1:], "import oruk", "Imports services and organisations from an Open Referral UK (HSDS 3.0) JSON file.", importORUK)
+	case "people":
+		return e.importFile(ctx, args[1:], "import people", peopleImportSummary(), importPeople)
 	default:
 		fmt.Fprint(e.stderr, importUsage)
 		return usageError{fmt.Sprintf("unknown import %q", args[0])}

@@ -50,8 +50,8 @@ Usage:
   joinedup migrate --db DSN                      apply pending database migrations
   joinedup user add|disable|reset-password ...   manage accounts
   joinedup audit verify --db DSN                 check the audit trail has not been tampered with
-  joinedup import ods-practices|postcodes|oruk --db DSN FILE
-                                                 import GP practices, postcodes or an Open Referral UK feed
+  joinedup import ods-practices|postcodes|oruk|people --db DSN FILE
+                                                 import GP practices, postcodes, an Open Referral UK feed or people
   joinedup version                               print the version
 
 DSN is sqlite:PATH or a postgres:// URL. Every flag can also be set with an

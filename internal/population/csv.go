@@ -28,7 +28,7 @@ var CSVColumns = []CSVColumn{
 	{"given_name", true, "first name, and any middle names"},
 	{"family_name", true, "last name"},
 	{"date_of_birth", true, "YYYY-MM-DD or DD/MM/YYYY"},
-	{"address", true, "the address without the postcode; put each line on a line of its own inside quotes"},
+	{"address", true, "the address without the postcode, its lines on lines of their own inside quotes"},
 	{"postcode", true, "a UK postcode"},
 	{"registered_practice_ods", true, "the ODS code of the GP practice they are registered with, such as F84003"},
 	{"phone", false, "a phone number"},
