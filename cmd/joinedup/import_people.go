@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -66,80 +67,57 @@ birth as someone already recorded are listed for checking.
 }
 
 // importPeople streams a population file into the store, peopleBatch people
-// to a transaction.
+// to a transaction. Reading and checking the file goes on while the
+// previous batch is written, so the two share the machine's cores.
 func importPeople(ctx context.Context, st *store.Store, f io.Reader, out io.Writer) error {
 	started := time.Now()
+	saver := newPeopleSaver(ctx, st)
 	// firstLine remembers where each NHS number was first seen, as a number
 	// (ten digits fit in a uint64), so a file of millions stays small.
 	firstLine := map[uint64]uint32{}
-	var total store.PeopleImport
-	var rejected []population.Rejected
-	rejectedCount := 0
-	reject := func(line int, reason string) {
-		rejectedCount++
-		if len(rejected) < population.MaxStoredRejections {
-			rejected = append(rejected, population.Rejected{Line: line, Reason: reason})
-		}
-	}
-	lookAlikes := 0
-	var lookAlikeLines []int
-
+	var duplicates tally
 	batch := make([]store.PersonImportRow, 0, peopleBatch)
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		res, err := st.UpsertPeople(ctx, importActor(), batch)
-		if err != nil {
-			return err
-		}
-		total.Created, total.Updated, total.Unchanged = total.Created+res.Created, total.Updated+res.Updated, total.Unchanged+res.Unchanged
-		for _, r := range res.Rejected {
-			reject(r.Line, r.Reason)
-		}
-		lookAlikes += len(res.LookAlikes)
-		for _, l := range res.LookAlikes {
-			if len(lookAlikeLines) < maxLookAlikesListed {
-				lookAlikeLines = append(lookAlikeLines, l)
-			}
-		}
-		batch = batch[:0]
-		return nil
-	}
 	rep, err := population.Read(f, func(r population.Record) error {
 		key, _ := strconv.ParseUint(string(r.Person.NHSNumber), 10, 64)
 		if first, seen := firstLine[key]; seen {
-			reject(r.Line, fmt.Sprintf("the NHS number is also on line %d", first))
+			duplicates.reject(r.Line, fmt.Sprintf("the NHS number is also on line %d", first))
 			return nil
 		}
 		firstLine[key] = uint32(min(r.Line, math.MaxUint32))
 		batch = append(batch, store.PersonImportRow{Line: r.Line, Person: r.Person, PracticeODS: r.PracticeODS})
 		if len(batch) == peopleBatch {
-			return flush()
+			if err := saver.save(batch); err != nil {
+				return err
+			}
+			batch = make([]store.PersonImportRow, 0, peopleBatch)
 		}
 		return nil
 	})
-	if err == nil {
-		err = flush()
+	if err == nil && len(batch) > 0 {
+		err = saver.save(batch)
+	}
+	saved, saveErr := saver.finish()
+	if err == nil || errors.Is(err, errSaveFailed) {
+		err = saveErr
 	}
 	if err != nil {
-		if rep.Format == population.FormatUnknown || rep.Rows == 0 {
+		if rep.Rows == 0 {
 			return fmt.Errorf("%s", describe(err))
 		}
 		return fmt.Errorf("the import stopped after %d rows: %v", rep.Rows, describe(err))
 	}
 	took := time.Since(started)
-	for _, r := range rep.Rejected {
-		reject(r.Line, r.Reason)
-	}
-	rejectedCount += rep.RejectedCount - len(rep.Rejected)
-	slices.SortStableFunc(rejected, func(a, b population.Rejected) int { return a.Line - b.Line })
+	total, rejected := saved.PeopleImport, saved.tally
+	rejected.add(rep.Rejected, rep.RejectedCount)
+	rejected.add(duplicates.listed, duplicates.count)
+	slices.SortStableFunc(rejected.listed, func(a, b population.Rejected) int { return a.Line - b.Line })
+	lookAlikes, lookAlikeLines := saved.lookAlikes, total.LookAlikes
 	slices.Sort(lookAlikeLines)
 
 	fmt.Fprintf(out, "Read %d people from %s in %s (%.0f people a second).\n", rep.Rows, rep.Format, took.Round(time.Millisecond),
 		float64(rep.Rows)/math.Max(took.Seconds(), 1e-9))
 	fmt.Fprintf(out, "  %d added, %d updated, %d unchanged\n", total.Created, total.Updated, total.Unchanged)
-	fmt.Fprintf(out, "  %d rows rejected\n", rejectedCount)
+	fmt.Fprintf(out, "  %d rows rejected\n", rejected.count)
 	if len(rep.IgnoredColumns) > 0 {
 		fmt.Fprintf(out, "  columns ignored: %s\n", strings.Join(rep.IgnoredColumns, ", "))
 	}
@@ -155,10 +133,98 @@ func importPeople(ctx context.Context, st *store.Store, f io.Reader, out io.Writ
 			fmt.Fprintf(out, "  … and %d more, not listed\n", lookAlikes-len(lookAlikeLines))
 		}
 	}
-	printRejected(out, "line", rejectedCount, len(rejected), func(yield func(int, string)) {
-		for _, r := range rejected {
+	printRejected(out, "line", rejected.count, len(rejected.listed), func(yield func(int, string)) {
+		for _, r := range rejected.listed {
 			yield(r.Line, r.Reason)
 		}
 	})
 	return nil
+}
+
+// tally counts rejected rows and keeps the first of them to list.
+type tally struct {
+	count  int
+	listed []population.Rejected
+}
+
+func (t *tally) reject(line int, reason string) {
+	t.add([]population.Rejected{{Line: line, Reason: reason}}, 1)
+}
+
+// add counts count rejected rows, of which listed are the first.
+func (t *tally) add(listed []population.Rejected, count int) {
+	t.count += count
+	t.listed = append(t.listed, listed[:min(len(listed), population.MaxStoredRejections-len(t.listed))]...)
+}
+
+// errSaveFailed stops reading the file once writing has failed; the
+// writer's own error is the one reported.
+var errSaveFailed = errors.New("saving failed")
+
+// peopleSaver writes batches of people on a goroutine of its own, one batch
+// at a time, with one more waiting.
+type peopleSaver struct {
+	batches chan []store.PersonImportRow
+	failed  chan struct{}
+	done    chan error
+	result  savedPeople
+}
+
+// savedPeople adds up what the store did with every batch.
+type savedPeople struct {
+	store.PeopleImport // LookAlikes holds the lines listed
+	tally
+	lookAlikes int
+}
+
+func newPeopleSaver(ctx context.Context, st *store.Store) *peopleSaver {
+	s := &peopleSaver{batches: make(chan []store.PersonImportRow, 1), failed: make(chan struct{}), done: make(chan error, 1)}
+	go func() {
+		var err error
+		for batch := range s.batches {
+			if err != nil {
+				continue
+			}
+			var res store.PeopleImport
+			if res, err = st.UpsertPeople(ctx, importActor(), batch); err != nil {
+				close(s.failed)
+				continue
+			}
+			s.result.add(res)
+		}
+		s.done <- err
+	}()
+	return s
+}
+
+func (r *savedPeople) add(res store.PeopleImport) {
+	r.Created += res.Created
+	r.Updated += res.Updated
+	r.Unchanged += res.Unchanged
+	for _, rej := range res.Rejected {
+		r.reject(rej.Line, rej.Reason)
+	}
+	r.lookAlikes += len(res.LookAlikes)
+	for _, l := range res.LookAlikes {
+		if len(r.LookAlikes) < maxLookAlikesListed {
+			r.LookAlikes = append(r.LookAlikes, l)
+		}
+	}
+}
+
+// save hands a batch to the writer, waiting while it is busy with two.
+func (s *peopleSaver) save(batch []store.PersonImportRow) error {
+	select {
+	case s.batches <- batch:
+		return nil
+	case <-s.failed:
+		return errSaveFailed
+	}
+}
+
+// finish waits for the last batch and returns what was saved.
+func (s *peopleSaver) finish() (savedPeople, error) {
+	close(s.batches)
+	err := <-s.done
+	return s.result, err
 }

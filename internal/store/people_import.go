@@ -40,14 +40,15 @@ type PeopleImport struct {
 	LookAlikes []int
 }
 
-// Multi-row statements carry this many rows: 1,000 people at 23 parameters
-// and 2,000 audit events at 14 stay inside both engines' limits (32,766
-// parameters for SQLite, 65,535 for PostgreSQL). inChunk bounds the values
-// of one IN list.
+// Multi-row statements carry this many rows, and IN lists this many values:
+// statements of a few thousand parameters, well inside both engines' limits
+// (32,766 for SQLite, 65,535 for PostgreSQL), and small enough that each
+// is cheap to plan. Each shape is prepared once per transaction and reused,
+// so the engine parses it once, not for every chunk.
 const (
-	peopleInsertChunk = 1000
-	auditInsertChunk  = 2000
-	inChunk           = 2000
+	peopleInsertChunk = 200
+	auditInsertChunk  = 250
+	inChunk           = 500
 )
 
 // UpsertPeople saves a batch of people from an import in one transaction.
@@ -139,15 +140,17 @@ func importReason(errs care.FieldErrors) string {
 
 // upsertPeople does UpsertPeople's work inside its transaction.
 func upsertPeople(ctx context.Context, t *tx, actor care.Actor, rows []PersonImportRow, res *PeopleImport, lockRows bool) error {
-	practices, err := findPractices(ctx, t, rows)
+	st := &statements{t: t}
+	defer st.close()
+	practices, err := findPractices(ctx, st, rows)
 	if err != nil {
 		return err
 	}
-	councils, err := findCouncilsOfPostcodes(ctx, t, rows)
+	councils, err := findCouncilsOfPostcodes(ctx, st, rows)
 	if err != nil {
 		return err
 	}
-	existing, err := findPeopleByNHSNumber(ctx, t, rows, lockRows)
+	existing, err := findPeopleByNHSNumber(ctx, st, rows, lockRows)
 	if err != nil {
 		return err
 	}
@@ -195,7 +198,7 @@ func upsertPeople(ctx context.Context, t *tx, actor care.Actor, rows []PersonImp
 		res.Updated++
 	}
 
-	lookAlikes, err := findLookAlikes(ctx, t, added)
+	lookAlikes, err := findLookAlikes(ctx, st, added)
 	if err != nil {
 		return err
 	}
@@ -206,11 +209,11 @@ func upsertPeople(ctx context.Context, t *tx, actor care.Actor, rows []PersonImp
 				Detail: "same-name-and-birth-date; import added " + p.ID})
 		}
 	}
-	if err := insertPeople(ctx, t, added); err != nil {
+	if err := insertPeople(ctx, st, added); err != nil {
 		return err
 	}
 	res.Created = len(added)
-	return insertAuditEntries(ctx, t, actor, events)
+	return insertAuditEntries(ctx, st, actor, events)
 }
 
 // mergeImported is the record after an import: the details the file
@@ -251,10 +254,10 @@ func updateImportedPerson(ctx context.Context, t *tx, actor care.Actor, p care.P
 type practiceRef struct{ id, kind string }
 
 // findPractices finds the organisations the rows' ODS codes name.
-func findPractices(ctx context.Context, t *tx, rows []PersonImportRow) (map[string]practiceRef, error) {
+func findPractices(ctx context.Context, st *statements, rows []PersonImportRow) (map[string]practiceRef, error) {
 	codes := distinct(rows, func(r PersonImportRow) string { return r.PracticeODS })
 	found := make(map[string]practiceRef, len(codes))
-	err := queryIn(ctx, t, `SELECT ods_code, id, kind FROM organisations WHERE ods_code IN `, "", codes, func(rs *sql.Rows) error {
+	err := st.queryIn(ctx, `SELECT ods_code, id, kind FROM organisations WHERE ods_code IN `, "", 1, codes, func(rs *sql.Rows) error {
 		var code string
 		var p practiceRef
 		if err := rs.Scan(&code, &p.id, &p.kind); err != nil {
@@ -268,11 +271,11 @@ func findPractices(ctx context.Context, t *tx, rows []PersonImportRow) (map[stri
 
 // findCouncilsOfPostcodes maps the rows' postcodes to the councils the
 // postcode directory puts them in, where the directory knows the council.
-func findCouncilsOfPostcodes(ctx context.Context, t *tx, rows []PersonImportRow) (map[string]string, error) {
+func findCouncilsOfPostcodes(ctx context.Context, st *statements, rows []PersonImportRow) (map[string]string, error) {
 	postcodes := distinct(rows, func(r PersonImportRow) string { return r.Person.Postcode })
 	found := map[string]string{}
-	err := queryIn(ctx, t, `SELECT p.postcode, o.gss_code FROM postcodes p
-		JOIN organisations o ON o.gss_code = p.local_authority AND o.kind = 'local_authority' WHERE p.postcode IN `, "",
+	err := st.queryIn(ctx, `SELECT p.postcode, o.gss_code FROM postcodes p
+		JOIN organisations o ON o.gss_code = p.local_authority AND o.kind = 'local_authority' WHERE p.postcode IN `, "", 1,
 		postcodes, func(rs *sql.Rows) error {
 			var pc, gss string
 			if err := rs.Scan(&pc, &gss); err != nil {
@@ -287,14 +290,14 @@ func findCouncilsOfPostcodes(ctx context.Context, t *tx, rows []PersonImportRow)
 // findPeopleByNHSNumber loads the records the rows' NHS numbers already
 // have. On PostgreSQL it locks them, so an edit made meanwhile waits for
 // the import rather than being overwritten by it.
-func findPeopleByNHSNumber(ctx context.Context, t *tx, rows []PersonImportRow, lock bool) (map[care.NHSNumber]care.Person, error) {
+func findPeopleByNHSNumber(ctx context.Context, st *statements, rows []PersonImportRow, lock bool) (map[care.NHSNumber]care.Person, error) {
 	numbers := distinct(rows, func(r PersonImportRow) string { return string(r.Person.NHSNumber) })
 	suffix := ""
 	if lock {
 		suffix = " FOR UPDATE"
 	}
 	found := map[care.NHSNumber]care.Person{}
-	err := queryIn(ctx, t, `SELECT `+personColumns+` FROM people p WHERE p.nhs_number IN `, suffix, numbers, func(rs *sql.Rows) error {
+	err := st.queryIn(ctx, `SELECT `+personColumns+` FROM people p WHERE p.nhs_number IN `, suffix, 1, numbers, func(rs *sql.Rows) error {
 		p, err := scanPerson(rs)
 		if err != nil {
 			return err
@@ -308,42 +311,28 @@ func findPeopleByNHSNumber(ctx context.Context, t *tx, rows []PersonImportRow, l
 // findLookAlikes returns, for each new person who shares a name and date
 // of birth with someone else (already recorded, or earlier in the batch),
 // the id of that other record.
-func findLookAlikes(ctx context.Context, t *tx, added []care.Person) (map[int]string, error) {
+func findLookAlikes(ctx context.Context, st *statements, added []care.Person) (map[int]string, error) {
 	type key struct{ dob, family, given string }
 	keyOf := func(p care.Person) key {
 		return key{p.DateOfBirth, care.FoldName(p.FamilyName), care.FoldName(p.GivenName)}
 	}
+	pairs := make([]string, 0, 2*len(added))
+	for _, p := range added {
+		pairs = append(pairs, p.DateOfBirth, care.FoldName(p.FamilyName))
+	}
 	known := map[key]string{}
-	for start := 0; start < len(added); start += inChunk {
-		chunk := added[start:min(start+inChunk, len(added))]
-		var q strings.Builder
-		q.WriteString(`SELECT date_of_birth, family_name_folded, given_name_folded, id FROM people
-			WHERE (date_of_birth, family_name_folded) IN (VALUES `)
-		args := make([]any, 0, 2*len(chunk))
-		for i, p := range chunk {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?)")
-			args = append(args, p.DateOfBirth, care.FoldName(p.FamilyName))
+	err := st.queryIn(ctx, `SELECT date_of_birth, family_name_folded, given_name_folded, id FROM people
+		WHERE (date_of_birth, family_name_folded) IN `, "", 2, pairs, func(rs *sql.Rows) error {
+		var k key
+		var id string
+		if err := rs.Scan(&k.dob, &k.family, &k.given, &id); err != nil {
+			return err
 		}
-		q.WriteString(")")
-		rs, err := t.query(ctx, q.String(), args...)
-		if err != nil {
-			return nil, err
-		}
-		for rs.Next() {
-			var k key
-			var id string
-			if err := rs.Scan(&k.dob, &k.family, &k.given, &id); err != nil {
-				rs.Close()
-				return nil, err
-			}
-			known[k] = id
-		}
-		if err := errors.Join(rs.Err(), rs.Close()); err != nil {
-			return nil, err
-		}
+		known[k] = id
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	out := map[int]string{}
 	for i, p := range added {
@@ -359,12 +348,12 @@ func findLookAlikes(ctx context.Context, t *tx, added []care.Person) (map[int]st
 
 // insertPeople adds new people with multi-row INSERTs, a full-sized one
 // prepared once, as the postcode import does.
-func insertPeople(ctx context.Context, t *tx, people []care.Person) error {
+func insertPeople(ctx context.Context, st *statements, people []care.Person) error {
 	const columns = `id, nhs_number, given_name, family_name, date_of_birth, postcode, registered_practice_id, created_at,
 		updated_at, version, preferred_name, address, local_authority_gss, phone, email, contact_preference, contact_notes,
 		language, interpreter, accessible_formats, communication_notes, given_name_folded, family_name_folded`
-	now := t.timeArg(t.now)
-	return insertChunked(ctx, t, "people ("+columns+")", 23, peopleInsertChunk, len(people), func(args []any, i int) []any {
+	now := st.t.timeArg(st.t.now)
+	return st.insert(ctx, "people ("+columns+")", 23, peopleInsertChunk, len(people), func(args []any, i int) []any {
 		p := people[i]
 		return append(args, p.ID, string(p.NHSNumber), p.GivenName, p.FamilyName, p.DateOfBirth, p.Postcode,
 			nullString(p.RegisteredPracticeID), now, now, p.Version, p.PreferredName, p.Address, p.LocalAuthorityGSS,
@@ -375,10 +364,11 @@ func insertPeople(ctx context.Context, t *tx, people []care.Person) error {
 
 // insertAuditEntries writes many audit events, as appendAudit writes one,
 // with multi-row INSERTs.
-func insertAuditEntries(ctx context.Context, t *tx, actor care.Actor, entries []auditEntry) error {
+func insertAuditEntries(ctx context.Context, st *statements, actor care.Actor, entries []auditEntry) error {
+	t := st.t
 	at := t.timeArg(t.now)
 	ip := audit.OriginFrom(ctx).IP
-	return insertChunked(ctx, t, `audit_events (id, occurred_at, user_id, role, team_id, action, resource_type,
+	return st.insert(ctx, `audit_events (id, occurred_at, user_id, role, team_id, action, resource_type,
 		resource_id, person_id, ip, reason, outcome, detail, digest)`, 14, auditInsertChunk, len(entries), func(args []any, i int) []any {
 		e := entries[i]
 		if e.Outcome == "" {
@@ -392,14 +382,39 @@ func insertAuditEntries(ctx context.Context, t *tx, actor care.Actor, entries []
 	})
 }
 
-// insertChunked inserts n rows of width values each into table (which
-// names its columns), chunk rows to a statement; row appends row i's values
-// to args. Time values must already be in the engine's form (t.timeArg).
-func insertChunked(ctx context.Context, t *tx, table string, width, chunk, n int, row func(args []any, i int) []any) error {
-	if n == 0 {
-		return nil
+// statements prepares the few statement shapes an import uses once per
+// transaction and closes them at its end.
+type statements struct {
+	t        *tx
+	prepared map[string]*sql.Stmt
+}
+
+func (st *statements) get(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := st.prepared[query]; ok {
+		return s, nil
 	}
-	var full *sql.Stmt
+	q, _ := st.t.bind(query, nil)
+	s, err := st.t.tx.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if st.prepared == nil {
+		st.prepared = map[string]*sql.Stmt{}
+	}
+	st.prepared[query] = s
+	return s, nil
+}
+
+func (st *statements) close() {
+	for _, s := range st.prepared {
+		s.Close()
+	}
+}
+
+// insert inserts n rows of width values each into table (which names its
+// columns), chunk rows to a statement; row appends row i's values to args.
+// Time values must already be in the engine's form (tx.timeArg).
+func (st *statements) insert(ctx context.Context, table string, width, chunk, n int, row func(args []any, i int) []any) error {
 	args := make([]any, 0, width*min(chunk, n))
 	for start := 0; start < n; start += chunk {
 		end := min(start+chunk, n)
@@ -407,23 +422,11 @@ func insertChunked(ctx context.Context, t *tx, table string, width, chunk, n int
 		for i := start; i < end; i++ {
 			args = row(args, i)
 		}
-		var err error
-		switch {
-		case end-start < chunk:
-			_, err = t.exec(ctx, multiRowInsert(table, width, end-start), args...)
-		case full == nil:
-			// The full-sized statement is prepared once per transaction, so
-			// the engine parses and plans it once rather than per chunk.
-			q, _ := t.bind(multiRowInsert(table, width, chunk), nil)
-			if full, err = t.tx.PrepareContext(ctx, q); err != nil {
-				return err
-			}
-			defer full.Close()
-			fallthrough
-		default:
-			_, err = full.ExecContext(ctx, args...)
-		}
+		s, err := st.get(ctx, multiRowInsert(table, width, end-start))
 		if err != nil {
+			return err
+		}
+		if _, err := s.ExecContext(ctx, args...); err != nil {
 			return err
 		}
 	}
@@ -431,30 +434,46 @@ func insertChunked(ctx context.Context, t *tx, table string, width, chunk, n int
 }
 
 func multiRowInsert(table string, width, rows int) string {
-	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", width), ", ") + ")"
-	var b strings.Builder
-	b.Grow(len(table) + 20 + rows*(len(one)+2))
-	b.WriteString("INSERT INTO " + table + " VALUES ")
-	for i := range rows {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(one)
-	}
-	return b.String()
+	return "INSERT INTO " + table + " VALUES " + placeholders(width, rows)
 }
 
-// queryIn runs prefix + "(?, ?, …)" + suffix for the values, inChunk at a
-// time, calling fn for every row.
-func queryIn(ctx context.Context, t *tx, prefix, suffix string, values []string, fn func(*sql.Rows) error) error {
-	for start := 0; start < len(values); start += inChunk {
-		chunk := values[start:min(start+inChunk, len(values))]
-		args := make([]any, len(chunk))
-		for i, v := range chunk {
-			args[i] = v
+// placeholders is rows groups of width "?" each: "(?, ?), (?, ?)", or
+// "?, ?" when width is 1.
+func placeholders(width, rows int) string {
+	one := strings.TrimSuffix(strings.Repeat("?, ", width), ", ")
+	if width > 1 {
+		one = "(" + one + ")"
+	}
+	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+}
+
+// queryIn runs prefix + "(…)" + suffix for values, taken as tuples of
+// width values, inChunk tuples at a time, calling fn for every row. A short
+// last chunk repeats its last tuple, which leaves the IN list's meaning as
+// it is, so every chunk uses the one prepared statement.
+func (st *statements) queryIn(ctx context.Context, prefix, suffix string, w int, values []string, fn func(*sql.Rows) error) error {
+	if len(values) == 0 {
+		return nil
+	}
+	list := "(" + placeholders(w, inChunk) + ")"
+	if w > 1 {
+		list = "(VALUES " + placeholders(w, inChunk) + ")"
+	}
+	s, err := st.get(ctx, prefix+list+suffix)
+	if err != nil {
+		return err
+	}
+	args := make([]any, inChunk*w)
+	for start := 0; start < len(values); start += inChunk * w {
+		chunk := values[start:min(start+inChunk*w, len(values))]
+		for i := range args {
+			if i < len(chunk) {
+				args[i] = chunk[i]
+			} else {
+				args[i] = chunk[len(chunk)-w+i%w]
+			}
 		}
-		q := prefix + "(" + strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ") + ")" + suffix
-		rs, err := t.query(ctx, q, args...)
+		rs, err := s.QueryContext(ctx, args...)
 		if err != nil {
 			return err
 		}

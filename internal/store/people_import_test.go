@@ -175,13 +175,14 @@ func TestUpsertPeople(t *testing.T) {
 }
 
 // TestUpsertPeopleInChunks imports more people than one multi-row INSERT
-// carries, so full chunks and a remainder are written, each audited.
+// carries and one IN list holds, so full chunks and a remainder are
+// written, each audited, and found again by a second import.
 func TestUpsertPeopleInChunks(t *testing.T) {
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		newArea(t, s)
 		sys := care.SystemActor("import")
-		const n = peopleInsertChunk*2 + auditInsertChunk/4
+		const n = inChunk*2 + 37
 		rows := make([]PersonImportRow, 0, n)
 		prefix := 999_000_000
 		for len(rows) < n {
@@ -211,6 +212,10 @@ func TestUpsertPeopleInChunks(t *testing.T) {
 			return tx.queryRow(ctx, `SELECT COUNT(*) FROM audit_events WHERE action = 'person.create' AND detail = 'import'`).Scan(&audited)
 		}); err != nil || audited != n {
 			t.Fatalf("%d creations audited, %v", audited, err)
+		}
+		again, err := s.UpsertPeople(ctx, sys, rows)
+		if err != nil || again.Unchanged != n || again.Created+again.Updated+len(again.Rejected) != 0 {
+			t.Fatalf("second import: %+v, %v", again, err)
 		}
 		last := personByNHS(t, s, string(rows[n-1].Person.NHSNumber))
 		if !strings.HasPrefix(last.FamilyName, "Number ") || last.Version != 1 {
