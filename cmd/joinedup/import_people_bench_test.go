@@ -34,6 +34,7 @@ import (
 //
 //   - command-people/s: the same over the whole command, which also opens
 //     the database and seals the audit trail before it exits;
+//
 //   - cpu-µs/person: the CPU time the whole command used (in this process:
 //     a PostgreSQL server's own work is not counted), per person;
 //
