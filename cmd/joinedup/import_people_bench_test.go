@@ -28,20 +28,18 @@ import (
 // empty database with their practices, on SQLite and, when
 // JOINEDUP_TEST_POSTGRES is set, on PostgreSQL. Each run imports the file
 // twice and reports:
-//
 //   - people/s: the first import's own figure (reading, checking and
 //     writing every person with their audit row);
-//
 //   - command-people/s: the same over the whole command, which also opens
 //     the database and seals the audit trail before it exits;
-//
-//   - cpu-µs/person: the CPU time the whole command used (in this process:
-//     a PostgreSQL server's own work is not counted), per person;
-//
+//   - cpu-µs/person: the CPU time the whole command used, per person (in
+//     this process: a PostgreSQL server's own work is not counted);
 //   - again-people/s: the second import of the same file, which changes
 //     nothing.
 //
-//     scripts/with-postgres go test ./cmd/joinedup -run '^$' -bench ImportPeople -benchtime 1x
+// The command:
+//
+//	scripts/with-postgres go test ./cmd/joinedup -run '^$' -bench ImportPeople -benchtime 1x
 func BenchmarkImportPeople(b *testing.B) {
 	n := 200_000
 	if v, err := strconv.Atoi(os.Getenv("JOINEDUP_BENCH_IMPORT_PEOPLE")); err == nil && v > 0 {
