@@ -119,19 +119,14 @@ func checkImportRows(rows []PersonImportRow, now time.Time) ([]PersonImportRow, 
 	return valid, rejected
 }
 
-// importFieldNames are the domain's field names as an import report says
-// them.
-var importFieldNames = map[string]string{
-	"nhs_number": "NHS number", "given_name": "given name", "family_name": "family name", "preferred_name": "preferred name",
-	"date_of_birth": "date of birth", "registered_practice": "registered practice", "contact_preference": "contact preference",
-}
-
+// importReason lists the domain's problems with a person, each after the
+// field it is about ("date of birth: …").
 func importReason(errs care.FieldErrors) string {
 	parts := make([]string, len(errs))
 	for i, e := range errs {
-		name, ok := importFieldNames[e.Field]
-		if !ok {
-			name = strings.ReplaceAll(e.Field, "_", " ")
+		name := strings.ReplaceAll(e.Field, "_", " ")
+		if e.Field == "nhs_number" {
+			name = "NHS number"
 		}
 		parts[i] = name + ": " + e.Message
 	}
@@ -248,7 +243,7 @@ func updateImportedPerson(ctx context.Context, t *tx, actor care.Actor, p care.P
 		return err
 	}
 	return appendTimeline(ctx, t, actor, care.TimelineEvent{PersonID: p.ID, Type: care.EventPersonUpdated,
-		Summary: "Details changed by an import from GP records: " + list, Visibility: care.VisibleToRecord})
+		Summary: "Details changed by an import: " + list, Visibility: care.VisibleToRecord})
 }
 
 type practiceRef struct{ id, kind string }
@@ -275,7 +270,7 @@ func findCouncilsOfPostcodes(ctx context.Context, st *statements, rows []PersonI
 	postcodes := distinct(rows, func(r PersonImportRow) string { return r.Person.Postcode })
 	found := map[string]string{}
 	err := st.queryIn(ctx, `SELECT p.postcode, o.gss_code FROM postcodes p
-		JOIN organisations o ON o.gss_code = p.local_authority AND o.kind = 'local_authority' WHERE p.postcode IN `, "", 1,
+		JOIN organisations o ON o.gss_code = p.local_authority AND o.kind = '`+string(care.OrgLocalAuthority)+`' WHERE p.postcode IN `, "", 1,
 		postcodes, func(rs *sql.Rows) error {
 			var pc, gss string
 			if err := rs.Scan(&pc, &gss); err != nil {

@@ -154,7 +154,7 @@ func TestUpsertPeople(t *testing.T) {
 		if err := s.read(ctx, func(tx *tx) error {
 			return tx.queryRow(ctx, `SELECT summary FROM timeline_events WHERE person_id = ? AND type = ?`, adaNow.ID,
 				string(care.EventPersonUpdated)).Scan(&summary)
-		}); err != nil || summary != "Details changed by an import from GP records: registered practice" {
+		}); err != nil || summary != "Details changed by an import: registered practice" {
 			t.Errorf("Ada's timeline: %q, %v", summary, err)
 		}
 
