@@ -45,10 +45,17 @@ type PeopleImport struct {
 // (32,766 for SQLite, 65,535 for PostgreSQL), and small enough that each
 // is cheap to plan. Each shape is prepared once per transaction and reused,
 // so the engine parses it once, not for every chunk.
+//
+// On SQLite people are inserted one row to a statement (still prepared
+// once): a statement that writes several rows of a table with a foreign key
+// or unique indexes makes SQLite copy every page it touches to a statement
+// journal first, in case it must undo the statement alone, and with the
+// people table's five indexes that cost a quarter of an import's time.
 const (
-	peopleInsertChunk = 200
-	auditInsertChunk  = 250
-	inChunk           = 500
+	peopleInsertChunk       = 200
+	sqlitePeopleInsertChunk = 1
+	auditInsertChunk        = 250
+	inChunk                 = 500
 )
 
 // UpsertPeople saves a batch of people from an import in one transaction.
@@ -341,14 +348,17 @@ func findLookAlikes(ctx context.Context, st *statements, added []care.Person) (m
 	return out, nil
 }
 
-// insertPeople adds new people with multi-row INSERTs, a full-sized one
-// prepared once, as the postcode import does.
+// insertPeople adds new people, with multi-row INSERTs on PostgreSQL.
 func insertPeople(ctx context.Context, st *statements, people []care.Person) error {
 	const columns = `id, nhs_number, given_name, family_name, date_of_birth, postcode, registered_practice_id, created_at,
 		updated_at, version, preferred_name, address, local_authority_gss, phone, email, contact_preference, contact_notes,
 		language, interpreter, accessible_formats, communication_notes, given_name_folded, family_name_folded`
 	now := st.t.timeArg(st.t.now)
-	return st.insert(ctx, "people ("+columns+")", 23, peopleInsertChunk, len(people), func(args []any, i int) []any {
+	chunk := peopleInsertChunk
+	if st.t.dialect == SQLite {
+		chunk = sqlitePeopleInsertChunk
+	}
+	return st.insert(ctx, "people ("+columns+")", 23, chunk, len(people), func(args []any, i int) []any {
 		p := people[i]
 		return append(args, p.ID, string(p.NHSNumber), p.GivenName, p.FamilyName, p.DateOfBirth, p.Postcode,
 			nullString(p.RegisteredPracticeID), now, now, p.Version, p.PreferredName, p.Address, p.LocalAuthorityGSS,
