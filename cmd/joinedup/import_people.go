@@ -215,6 +215,11 @@ func (r *savedPeople) add(res store.PeopleImport) {
 // save hands a batch to the writer, waiting while it is busy with two.
 func (s *peopleSaver) save(batch []store.PersonImportRow) error {
 	select {
+	case <-s.failed:
+		return errSaveFailed
+	default:
+	}
+	select {
 	case s.batches <- batch:
 		return nil
 	case <-s.failed:

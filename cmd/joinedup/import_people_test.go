@@ -2,11 +2,14 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/store"
 )
 
@@ -131,5 +134,65 @@ func TestImportPeopleRefusesUnreadableFiles(t *testing.T) {
 	}
 	if r := runCmd(t, nil, "", "import", "--help"); !strings.Contains(r.stdout, "import people") {
 		t.Errorf("import help lacks people: %s", r.stdout)
+	}
+}
+
+// TestImportPeopleListsLookAlikes checks that someone added with the same
+// name and date of birth as another record is listed for checking.
+func TestImportPeopleListsLookAlikes(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "people.db")
+	if r := runCmd(t, nil, "", "migrate", "--db", db); r.code != 0 {
+		t.Fatalf("migrate: %s", r.stderr)
+	}
+	if r := runCmd(t, nil, "", "import", "ods-practices", "--db", db, "../../internal/directory/testdata/epraccur-extract.csv"); r.code != 0 {
+		t.Fatalf("ods import: %s", r.stderr)
+	}
+	file := filepath.Join(dir, "people.csv")
+	csv := "nhs_number,given_name,family_name,date_of_birth,address,postcode,registered_practice_ods\n" +
+		"9990000018,Ann,Smith,1950-01-01,1 High Street,E5 0PQ,F84003\n" +
+		"9990000026,ANN,smith,01/01/1950,2 High Street,E5 0PQ,F84003\n"
+	if err := os.WriteFile(file, []byte(csv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := runCmd(t, nil, "", "import", "people", "--db", db, file)
+	if r.code != 0 || !strings.Contains(r.stdout, "2 added") ||
+		!strings.Contains(r.stdout, "under another NHS number (1); check they are different people:\n  line 3\n") {
+		t.Fatalf("import: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestImportPeopleStopsWhenTheDatabaseFails runs the import against a store
+// that has been closed: the command fails, and nothing is claimed as
+// imported.
+func TestImportPeopleStopsWhenTheDatabaseFails(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "people.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	var b strings.Builder
+	b.WriteString("nhs_number,given_name,family_name,date_of_birth,address,postcode,registered_practice_ods\n")
+	written := 0
+	for prefix := 999_000_000; written < 3*peopleBatch; prefix++ {
+		first9 := strconv.Itoa(prefix)
+		check, ok := care.NHSCheckDigit(first9)
+		if !ok {
+			continue
+		}
+		fmt.Fprintf(&b, "%s%d,Ann,Number %d,1950-01-01,1 High Street,E5 0PQ,F84003\n", first9, check, written)
+		written++
+	}
+	var out strings.Builder
+	err = importPeople(ctx, st, strings.NewReader(b.String()), &out)
+	if err == nil || !strings.Contains(err.Error(), "the import stopped after") {
+		t.Fatalf("import into a closed store: %v", err)
+	}
+	if out.Len() != 0 {
+		t.Errorf("a failed import reported: %s", out.String())
 	}
 }
