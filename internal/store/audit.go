@@ -50,6 +50,36 @@ func (t *tx) appendAudit(ctx context.Context, actor care.Actor, e auditEntry) er
 	return err
 }
 
+// readAudits collects the audit entries of a read, to be written after it.
+type readAudits struct{ entries []auditEntry }
+
+func (r *readAudits) add(e auditEntry) { r.entries = append(r.entries, e) }
+
+// readAudited runs fn in a read-only transaction (on SQLite, on the reader
+// pool, so reads run side by side instead of queueing for the writer), then
+// writes the audit entries fn added in a write transaction of their own,
+// which on SQLite shares its commit with other requests' (writer.go). It
+// returns only once those entries are durable, so a read is never shown
+// without its audit row. fn decides access on its snapshot; the audit rows
+// record that decision a moment later.
+func (s *Store) readAudited(ctx context.Context, actor care.Actor, fn func(t *tx, audits *readAudits) error) error {
+	var audits readAudits
+	if err := s.read(ctx, func(t *tx) error { return fn(t, &audits) }); err != nil {
+		return err
+	}
+	if len(audits.entries) == 0 {
+		return nil
+	}
+	return s.write(ctx, func(t *tx) error {
+		for _, e := range audits.entries {
+			if err := t.appendAudit(ctx, actor, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // RecordDenied audits an attempt that was refused. It runs in a transaction
 // of its own because the refused work is never committed.
 func (s *Store) RecordDenied(ctx context.Context, actor care.Actor, action, resourceType, resourceID, personID, detail string) error {
@@ -207,7 +237,7 @@ func (s *Store) ListAudit(ctx context.Context, actor care.Actor, f AuditFilter) 
 		f.Limit = 100
 	}
 	var list []audit.Row
-	err := s.write(ctx, func(t *tx) error {
+	err := s.readAudited(ctx, actor, func(t *tx, audits *readAudits) error {
 		where, args := "WHERE 1 = 1", []any{}
 		if f.PersonID != "" {
 			where += " AND person_id = ?"
@@ -224,7 +254,8 @@ func (s *Store) ListAudit(ctx context.Context, actor care.Actor, f AuditFilter) 
 		}, args...); err != nil {
 			return err
 		}
-		return t.appendAudit(ctx, actor, auditEntry{Action: "audit.list", ResourceType: "AuditEvent", PersonID: f.PersonID})
+		audits.add(auditEntry{Action: "audit.list", ResourceType: "AuditEvent", PersonID: f.PersonID})
+		return nil
 	})
 	return list, err
 }

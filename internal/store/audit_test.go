@@ -118,3 +118,27 @@ func TestConcurrentSealersKeepOneChain(t *testing.T) {
 		}
 	})
 }
+
+// TestReadingTheAuditTrailIsAudited checks a read made on the reader pool
+// still leaves its audit row, committed before the read returns, and that
+// the row names the reader.
+func TestReadingTheAuditTrailIsAudited(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		team := seedTeam(t, s, "Privacy", "P00001")
+		u := seedUser(t, s, "privacy@example.nhs.uk", care.RolePrivacyOfficer, team)
+		officer := care.Actor{UserID: u.ID, Name: u.Name, Acting: u.Memberships[0], Memberships: u.Memberships}
+		writeEvents(t, s, 3)
+		if _, err := s.ListAudit(ctx, officer, AuditFilter{}); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_events WHERE action = 'audit.list' AND user_id = `+
+			map[Dialect]string{SQLite: "?", Postgres: "$1"}[s.dialect], u.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Fatalf("%d audit rows for one read of the audit trail, want 1", n)
+		}
+	})
+}

@@ -31,6 +31,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -246,6 +247,46 @@ func BenchmarkPersonLookupByNHSNumber(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	b.ReportMetric(float64(p.size), "people")
+	l.report(b)
+}
+
+// BenchmarkPersonLookupConcurrent is BenchmarkPersonLookupByNHSNumber with
+// 16 GPs looking people up at once, so their audit rows share commits.
+func BenchmarkPersonLookupConcurrent(b *testing.B) {
+	p := openPopulation(b)
+	ctx := context.Background()
+	const clients = 16
+	var mu sync.Mutex
+	var l latencies
+	work := make(chan care.NHSNumber)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range work {
+				start := time.Now()
+				got, err := p.st.SearchPeople(ctx, p.gp, care.PersonQuery{NHSNumber: n})
+				d := time.Since(start)
+				if err != nil || len(got) != 1 {
+					b.Errorf("lookup of %s: %d found, %v", n, len(got), err)
+				}
+				mu.Lock()
+				l = append(l, d)
+				mu.Unlock()
+			}
+		}()
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	started := time.Now()
+	for b.Loop() {
+		work <- p.sample[r.IntN(len(p.sample))]
+	}
+	close(work)
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(float64(len(l))/time.Since(started).Seconds(), "lookups/s")
 	b.ReportMetric(float64(p.size), "people")
 	l.report(b)
 }
