@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -128,30 +131,81 @@ func BenchmarkReferralWriteVsRawCommit(b *testing.B) {
 // and over. It reports referral transactions per second, their p99 in
 // milliseconds, and tx-ratio: those transactions per second as a share of
 // the raw commits per second.
+//
+// With JOINEDUP_BENCH_POSTGRES naming a durable PostgreSQL server (fsync and
+// synchronous_commit on: `PG_DURABLE=1 scripts/with-postgres` sets one up
+// and JOINEDUP_TEST_POSTGRES; pass that on), it also runs on PostgreSQL,
+// with commit_delay 0 and with commit_delay 1000 µs and commit_siblings 5,
+// PostgreSQL's own way of making concurrent commits share a WAL flush.
 func BenchmarkConcurrentReferralWrites(b *testing.B) {
-	for _, mode := range []struct {
-		name   string
-		single bool
-	}{{"grouped", false}, {"single", true}} {
+	type mode struct {
+		name string
+		open func(b *testing.B, dir string) *Store
+	}
+	sqlite := func(single bool) func(b *testing.B, dir string) *Store {
+		return func(b *testing.B, dir string) *Store {
+			return openBenchStore(b, "sqlite:"+filepath.Join(dir, "referrals.db"), Options{SingleCommits: single})
+		}
+	}
+	modes := []mode{{"sqlite-grouped", sqlite(false)}, {"sqlite-single", sqlite(true)}}
+	if pg := os.Getenv("JOINEDUP_BENCH_POSTGRES"); pg != "" {
+		for _, delay := range []string{"commit_delay=0", "commit_delay=1000&commit_siblings=5"} {
+			modes = append(modes, mode{"postgres-" + strings.ReplaceAll(delay, "&", "-"), func(b *testing.B, dir string) *Store {
+				return openBenchStore(b, benchSchema(b, pg)+"&"+delay, Options{})
+			}})
+		}
+	}
+	for _, m := range modes {
 		for _, clients := range []int{1, 4, 16, 64} {
-			b.Run(fmt.Sprintf("%s/clients=%d", mode.name, clients), func(b *testing.B) {
-				benchConcurrentReferrals(b, clients, mode.single)
+			b.Run(fmt.Sprintf("%s/clients=%d", m.name, clients), func(b *testing.B) {
+				dir := b.TempDir()
+				benchConcurrentReferrals(b, m.open(b, dir), dir, clients)
 			})
 		}
 	}
 }
 
-func benchConcurrentReferrals(b *testing.B, clients int, single bool) {
+func openBenchStore(b *testing.B, dsn string, opts Options) *Store {
 	ctx := context.Background()
-	dir := b.TempDir()
-	s, err := Open(ctx, "sqlite:"+filepath.Join(dir, "referrals.db"), Options{SingleCommits: single})
+	s, err := Open(ctx, dsn, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	b.Cleanup(func() { s.Close() })
 	if _, err := s.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
+	return s
+}
+
+// benchSchema makes a fresh schema on the PostgreSQL server at base, drops
+// it when the benchmark ends, and returns a URL whose search_path is it.
+func benchSchema(b *testing.B, base string) string {
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	schema := "bench_" + strings.ReplaceAll(newID(), "-", "")[20:]
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func benchConcurrentReferrals(b *testing.B, s *Store, dir string, clients int) {
+	ctx := context.Background()
 	f := newReferralFixture(b, s)
 	rawRate := rawCommitRate(b, dir, 2*time.Second)
 
@@ -200,9 +254,8 @@ func benchConcurrentReferrals(b *testing.B, clients int, single bool) {
 	b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(rawRate, "raw-commits/s")
 	b.ReportMetric(txRate/rawRate, "tx-ratio")
-	if !single {
-		st := s.WriterStats()
-		b.ReportMetric(float64(st.Requests)/float64(max(1, st.Groups)), "tx/commit")
+	if st := s.WriterStats(); st.Groups > 0 {
+		b.ReportMetric(float64(st.Requests)/float64(st.Groups), "tx/commit")
 	}
 }
 
