@@ -93,7 +93,7 @@ func (s *smtpSink) to(addr string) []string {
 // through an SMTP server in the test process.
 func TestEmailAlertsAreSentOnceAndSayNothingElse(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "mail.db"), store.Options{})
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "mail.db"), store.Options{Calendar: mustCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,7 +22,7 @@ import (
 func BenchmarkReferralWriteVsRawCommit(b *testing.B) {
 	ctx := context.Background()
 	dir := b.TempDir()
-	s, err := Open(ctx, "sqlite:"+filepath.Join(dir, "referrals.db"), Options{})
+	s, err := Open(ctx, "sqlite:"+filepath.Join(dir, "referrals.db"), Options{Calendar: testCalendar(b)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -43,6 +43,9 @@ type Options struct {
 	Now func() time.Time
 	// Logger receives internal errors; nil means slog.Default().
 	Logger *slog.Logger
+	// Calendar is the working calendar, and its zone the one where today's
+	// date is judged: referral deadlines, MDT dates, dates of birth. Required.
+	Calendar *care.Calendar
 }
 
 // Store is an open database.
@@ -55,6 +58,7 @@ type Store struct {
 	reader *sql.DB
 	now    func() time.Time
 	log    *slog.Logger
+	cal    *care.Calendar
 	// Location is where the store lives, for messages ("/var/lib/x.db").
 	location string
 }
@@ -63,7 +67,10 @@ type Store struct {
 // "postgres://" URL. It checks the database is reachable but does not
 // migrate it. Errors are one plain sentence, fit to show an operator.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
-	s := &Store{now: opts.Now, log: opts.Logger}
+	s := &Store{now: opts.Now, log: opts.Logger, cal: opts.Calendar}
+	if s.cal == nil {
+		return nil, errors.New("the store needs a working calendar (Options.Calendar)")
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -221,6 +228,7 @@ type tx struct {
 	tx      *sql.Tx
 	dialect Dialect
 	now     time.Time
+	cal     *care.Calendar
 }
 
 func (s *Store) begin(ctx context.Context, write bool) (*tx, error) {
@@ -237,7 +245,7 @@ func (s *Store) begin(ctx context.Context, write bool) (*tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &tx{tx: t, dialect: s.dialect, now: s.now().UTC().Truncate(time.Microsecond)}, nil
+	return &tx{tx: t, dialect: s.dialect, now: s.now().UTC().Truncate(time.Microsecond), cal: s.cal}, nil
 }
 
 // write runs fn in a read-write transaction and commits it if fn succeeds.

@@ -6,12 +6,14 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/joinedup/joinedup/internal/auth"
+	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/directory"
 	"github.com/joinedup/joinedup/internal/oruk"
 	"github.com/joinedup/joinedup/internal/store"
@@ -32,6 +34,9 @@ type Config struct {
 	// Directory is the directory's search index. When nil, New builds one
 	// from the store.
 	Directory *directory.Index
+	// Calendar is the working calendar; its zone is the one people read
+	// times in. Required.
+	Calendar *care.Calendar
 }
 
 // Server holds what the handlers share. It has no mutable state of its own
@@ -48,6 +53,8 @@ type Server struct {
 	handler http.Handler
 	dir     *directory.Index
 	oruk    *oruk.API
+	// loc is the zone people read times in: the calendar's.
+	loc *time.Location
 }
 
 // routePattern names the route a request matches, for metrics and logs.
@@ -66,11 +73,15 @@ func (s *Server) routePattern(r *http.Request) string {
 
 // New builds the web interface.
 func New(s *store.Store, a *auth.Service, log *slog.Logger, cfg Config) (*Server, error) {
+	if cfg.Calendar == nil {
+		return nil, errors.New("the web interface needs a working calendar (Config.Calendar)")
+	}
+	loc := cfg.Calendar.Location()
 	as, err := loadAssets()
 	if err != nil {
 		return nil, err
 	}
-	p, err := parsePages(as)
+	p, err := parsePages(as, loc)
 	if err != nil {
 		return nil, err
 	}
@@ -79,14 +90,14 @@ func New(s *store.Store, a *auth.Service, log *slog.Logger, cfg Config) (*Server
 	}
 	dir := cfg.Directory
 	if dir == nil {
-		dir = directory.New(directory.Options{})
+		dir = directory.New(directory.Options{Location: loc})
 		if err := dir.LoadAll(context.Background(), s); err != nil {
 			// An unmigrated database has no directory yet; the index stays
 			// empty until the next successful sync.
 			log.Warn("the directory index could not be loaded", "err", err)
 		}
 	}
-	srv := &Server{store: s, auth: a, log: log, cfg: cfg, pages: p, assets: as, metrics: newMetrics(), dir: dir}
+	srv := &Server{store: s, auth: a, log: log, cfg: cfg, pages: p, assets: as, metrics: newMetrics(), dir: dir, loc: loc}
 	srv.handler = srv.routes()
 	return srv, nil
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	_ "time/tzdata" // as in the binary: the tests never depend on the machine's zone database
 
 	"github.com/joinedup/joinedup/internal/auth"
 	"github.com/joinedup/joinedup/internal/care"
@@ -55,11 +56,26 @@ func (e *testEnv) expand(path string) string {
 
 func emailFor(r care.Role) string { return string(r) + "@example.nhs.uk" }
 
+// testCalendar is the working calendar cmd/joinedup gives the store and
+// the server: England and Wales bank holidays in Europe/London.
+func testCalendar(tb testing.TB) *care.Calendar {
+	tb.Helper()
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cal, err := care.NewCalendar(loc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cal
+}
+
 // newTestEnv serves joinedup on a fresh SQLite database with one user per role.
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "web.db"), store.Options{})
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "web.db"), store.Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +140,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
+	s, err := New(st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Calendar: st.Calendar()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -600,19 +616,29 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	}
 }
 
+func TestNewNeedsAWorkingCalendar(t *testing.T) {
+	env := newTestEnv(t)
+	if _, err := New(env.store, env.app.auth, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{}); err == nil {
+		t.Fatal("a server without a working calendar was made; it would show times in no zone")
+	}
+	if env.app.loc.String() != "Europe/London" {
+		t.Errorf("times are shown in %s", env.app.loc)
+	}
+}
+
 func TestReadyzNeedsAMigratedDatabase(t *testing.T) {
 	env := newTestEnv(t)
 	if res := env.client(t).get("/readyz"); res.status != 200 {
 		t.Fatalf("readyz = %d", res.status)
 	}
 	ctx := context.Background()
-	raw, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "empty.db"), store.Options{})
+	raw, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "empty.db"), store.Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer raw.Close()
 	a, _ := auth.NewService(raw, auth.DefaultConfig())
-	s, err := New(raw, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
+	s, err := New(raw, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Calendar: raw.Calendar()})
 	if err != nil {
 		t.Fatal(err)
 	}
