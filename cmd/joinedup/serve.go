@@ -108,8 +108,12 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 	stats := dir.Stats()
 	log.Info("directory loaded", "services", stats.Services, "organisations", stats.Organisations,
 		"postcodes", stats.Postcodes, "took", time.Since(loadStarted).Round(time.Millisecond))
+	metrics, err := newMetrics(st.PoolStats)
+	if err != nil {
+		return err
+	}
 	handler, err := web.New(st, authSvc, log, web.Config{BaseURL: sf.baseURL, TrustProxy: sf.trustProxy, Version: version(),
-		Directory: dir, Calendar: e.calendar})
+		Directory: dir, Calendar: e.calendar, Metrics: metrics})
 	if err != nil {
 		return err
 	}
@@ -133,7 +137,7 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 	if sf.baseURL != "" {
 		url = sf.baseURL
 	}
-	runner := jobs.NewRunner(log, append([]jobs.Job{
+	runner, err := jobs.NewRunner(log, metrics, append([]jobs.Job{
 		{Name: "seal-audit", Interval: time.Second, Run: func(ctx context.Context) error {
 			_, err := st.SealAudit(ctx)
 			return err
@@ -166,6 +170,10 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 			return err
 		}},
 	}, referralJobs(st, sf.smtp.mailer(url), log)...)...)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { runner.Run(jobsCtx) })

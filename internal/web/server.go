@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/joinedup/joinedup/internal/auth"
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/directory"
@@ -37,6 +39,11 @@ type Config struct {
 	// Calendar is the working calendar; its zone is the one people read
 	// times in. Required.
 	Calendar *care.Calendar
+	// Metrics is the registry the server adds its request metrics to and
+	// serves at /metrics, where whatever else is registered on it (the Go
+	// runtime, the process, database pools, jobs) appears too. When nil,
+	// the server makes a registry of its own with only its own metrics.
+	Metrics *prometheus.Registry
 }
 
 // Server holds what the handlers share. It has no mutable state of its own
@@ -48,11 +55,13 @@ type Server struct {
 	cfg     Config
 	pages   *pages
 	assets  *assets
-	metrics *metrics
-	mux     *http.ServeMux
-	handler http.Handler
-	dir     *directory.Index
-	oruk    *oruk.API
+	metrics *httpMetrics
+	// metricsPage serves cfg.Metrics.
+	metricsPage http.Handler
+	mux         *http.ServeMux
+	handler     http.Handler
+	dir         *directory.Index
+	oruk        *oruk.API
 	// loc is the zone people read times in: the calendar's.
 	loc *time.Location
 }
@@ -97,7 +106,16 @@ func New(s *store.Store, a *auth.Service, log *slog.Logger, cfg Config) (*Server
 			log.Warn("the directory index could not be loaded", "err", err)
 		}
 	}
-	srv := &Server{store: s, auth: a, log: log, cfg: cfg, pages: p, assets: as, metrics: newMetrics(), dir: dir, loc: loc}
+	reg := cfg.Metrics
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	m, err := newHTTPMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	srv := &Server{store: s, auth: a, log: log, cfg: cfg, pages: p, assets: as, metrics: m,
+		metricsPage: metricsHandler(reg, log), dir: dir, loc: loc}
 	srv.handler = srv.routes()
 	return srv, nil
 }
