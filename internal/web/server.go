@@ -56,7 +56,7 @@ type Server struct {
 	pages   *pages
 	assets  *assets
 	metrics *httpMetrics
-	// metricsPage serves cfg.Metrics.
+	// metricsPage serves the registry the metrics are on.
 	metricsPage http.Handler
 	mux         *http.ServeMux
 	handler     http.Handler
