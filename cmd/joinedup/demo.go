@@ -35,13 +35,13 @@ func (e *environment) demo(ctx context.Context, args []string) error {
 		if *benchServices < 0 || *benchPostcodes < 0 {
 			return usageError{"--benchmark-services and --benchmark-postcodes cannot be negative"}
 		}
-		if err := createDemo(ctx, *path, *benchServices, *benchPostcodes); err != nil {
+		if err := createDemo(ctx, *path, e.calendar, *benchServices, *benchPostcodes); err != nil {
 			return err
 		}
 	} else {
 		fmt.Fprintf(e.stdout, "Reusing the demo database %s (delete it to start again).\n", *path)
 	}
-	st, err := store.Open(ctx, "sqlite:"+*path, store.Options{Logger: log})
+	st, err := store.Open(ctx, "sqlite:"+*path, store.Options{Logger: log, Calendar: e.calendar})
 	if err != nil {
 		return err
 	}
@@ -67,12 +67,12 @@ func (e *environment) demo(ctx context.Context, args []string) error {
 // createDemo builds the demo database beside its final name and renames it
 // into place only when complete, so a failed or interrupted load never
 // leaves a half-made database to be reused.
-func createDemo(ctx context.Context, path string, benchServices, benchPostcodes int) error {
+func createDemo(ctx context.Context, path string, cal *care.Calendar, benchServices, benchPostcodes int) error {
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".loading")
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		os.Remove(tmp + suffix)
 	}
-	st, err := store.Open(ctx, "sqlite:"+tmp, store.Options{})
+	st, err := store.Open(ctx, "sqlite:"+tmp, store.Options{Calendar: cal})
 	if err != nil {
 		return err
 	}

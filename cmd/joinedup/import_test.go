@@ -59,7 +59,7 @@ func TestImports(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	st, err := store.Open(ctx, db, store.Options{})
+	st, err := store.Open(ctx, db, store.Options{Calendar: mustCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/joinedup/joinedup/internal/care"
 )
 
 // syncBuffer lets a test read output while the server goroutine writes it.
@@ -112,7 +114,7 @@ func TestOperatorCommands(t *testing.T) {
 	}
 	// Organisations come from the demo loader or imports; use the demo's.
 	demoDB := filepath.Join(dir, "demo.db")
-	if err := createDemo(context.Background(), demoDB, 0, 0); err != nil {
+	if err := createDemo(context.Background(), demoDB, mustCalendar(t), 0, 0); err != nil {
 		t.Fatal(err)
 	}
 	env["JOINEDUP_DB"] = "sqlite:" + demoDB
@@ -199,5 +201,30 @@ func TestDemoServesAndShutsDownGracefully(t *testing.T) {
 	run(ctx2, []string{"demo", "--db", db, "--addr", "127.0.0.1:0"}, func(string) string { return "" }, strings.NewReader(""), &out2, io.Discard)
 	if !strings.Contains(out2.String(), "Reusing the demo database") {
 		t.Errorf("second start did not reuse: %s", out2.String())
+	}
+}
+
+// mustCalendar is the working calendar run gives everything.
+func mustCalendar(t *testing.T) *care.Calendar {
+	t.Helper()
+	cal, err := workingCalendar()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal
+}
+
+func TestWorkingCalendarIsEnglandInLondonTime(t *testing.T) {
+	cal := mustCalendar(t)
+	if cal.Location().String() != "Europe/London" {
+		t.Fatalf("zone = %s", cal.Location())
+	}
+	// 25 December 2026 is a Friday and a bank holiday; in July the clocks
+	// are an hour ahead of UTC, so 08:30 UTC is inside working hours.
+	if cal.IsWorkingDate(care.CivilDate{Year: 2026, Month: time.December, Day: 25}) {
+		t.Error("Christmas Day is a working day")
+	}
+	if !cal.IsWorkingTime(time.Date(2026, time.July, 1, 8, 30, 0, 0, time.UTC)) {
+		t.Error("09:30 in London in July is not working time")
 	}
 }

@@ -57,7 +57,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *dsn, store.Options{Logger: log})
+	st, err := store.Open(ctx, *dsn, store.Options{Logger: log, Calendar: e.calendar})
 	if err != nil {
 		return err
 	}
@@ -100,7 +100,7 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 	}
 	// The directory's search index is built before serving, so the first
 	// search is as fast as the rest.
-	dir := directory.New(directory.Options{})
+	dir := directory.New(directory.Options{Location: e.calendar.Location()})
 	loadStarted := time.Now()
 	if err := dir.LoadAll(ctx, st); err != nil {
 		return fmt.Errorf("cannot load the directory: %v", care.MessageOf(err))
@@ -108,8 +108,12 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 	stats := dir.Stats()
 	log.Info("directory loaded", "services", stats.Services, "organisations", stats.Organisations,
 		"postcodes", stats.Postcodes, "took", time.Since(loadStarted).Round(time.Millisecond))
+	metrics, err := newMetrics(st.PoolStats)
+	if err != nil {
+		return err
+	}
 	handler, err := web.New(st, authSvc, log, web.Config{BaseURL: sf.baseURL, TrustProxy: sf.trustProxy, Version: version(),
-		Directory: dir})
+		Directory: dir, Calendar: e.calendar, Metrics: metrics})
 	if err != nil {
 		return err
 	}
@@ -133,11 +137,7 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 	if sf.baseURL != "" {
 		url = sf.baseURL
 	}
-	london, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return fmt.Errorf("cannot load the Europe/London time zone: %v", err)
-	}
-	runner := jobs.NewRunner(log, append([]jobs.Job{
+	runner, err := jobs.NewRunner(log, metrics, append([]jobs.Job{
 		{Name: "seal-audit", Interval: time.Second, Run: func(ctx context.Context) error {
 			_, err := st.SealAudit(ctx)
 			return err
@@ -154,7 +154,7 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 		// Owners are reminded in their inbox when an entry becomes due for
 		// checking; an hour late is soon enough for a 90-day cycle.
 		{Name: "directory-reminders", Interval: time.Hour, Run: func(ctx context.Context) error {
-			_, err := directory.SendReminders(ctx, st, time.Now(), london)
+			_, err := directory.SendReminders(ctx, st, time.Now(), e.calendar.Location())
 			return err
 		}},
 		// An MDT meeting's agenda is sent to its invitees when it closes;
@@ -170,6 +170,10 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 			return err
 		}},
 	}, referralJobs(st, sf.smtp.mailer(url), log)...)...)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { runner.Run(jobsCtx) })
@@ -225,7 +229,7 @@ func (e *environment) migrate(ctx context.Context, args []string) error {
 		fs.Usage()
 		return usageError{"--db is required"}
 	}
-	st, err := store.Open(ctx, *dsn, store.Options{})
+	st, err := store.Open(ctx, *dsn, store.Options{Calendar: e.calendar})
 	if err != nil {
 		return err
 	}

@@ -6,10 +6,26 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // as in the binary: the tests never depend on the machine's zone database
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/store"
 )
+
+// testCalendar is the working calendar cmd/joinedup gives the store:
+// England and Wales bank holidays in Europe/London.
+func testCalendar(tb testing.TB) *care.Calendar {
+	tb.Helper()
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cal, err := care.NewCalendar(loc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cal
+}
 
 // cheap keeps tests fast; production uses DefaultArgon2.
 var cheap = Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}
@@ -72,7 +88,7 @@ func (c *clock) Now() time.Time { return c.now }
 func newTestService(t *testing.T) (*Service, *store.Store, *clock) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "auth.db"), store.Options{})
+	s, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "auth.db"), store.Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 // entries show each freshness state.
 func TestLoadMakesTheDirectoryJourneyPossible(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), store.Options{})
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), store.Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 	"time"
-	_ "time/tzdata" // the tests must not depend on the machine's zone database
+	_ "time/tzdata" // as in the binary: the tests never depend on the machine's zone database
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/store"
@@ -17,7 +17,7 @@ import (
 // therapist is not invited.
 func TestLoadMakesTheMDTJourneyPossible(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), store.Options{})
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), store.Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,15 +58,22 @@ func TestLoadMakesTheMDTJourneyPossible(t *testing.T) {
 	}
 	// The first meeting, at lunchtime on a Thursday, is protected time
 	// for the GP and the nurse, whose clinics are in the morning.
-	if local := m.Start.In(mustLondon(t)); local.Weekday() != time.Thursday || local.Hour() != 13 {
+	if local := m.Start.In(st.Calendar().Location()); local.Weekday() != time.Thursday || local.Hour() != 13 {
 		t.Errorf("the first meeting is at %v", local)
 	}
 }
 
-func mustLondon(t *testing.T) *time.Location {
+// testCalendar is the working calendar cmd/joinedup gives the store:
+// England and Wales bank holidays in Europe/London.
+func testCalendar(tb testing.TB) *care.Calendar {
+	tb.Helper()
 	loc, err := time.LoadLocation("Europe/London")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	return loc
+	cal, err := care.NewCalendar(loc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cal
 }

@@ -112,7 +112,7 @@ func TestStoriesAreValid(t *testing.T) {
 // users stand towards the story people as the demo promises.
 func TestLoadedStoriesGiveTheDemoJourneys(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), store.Options{})
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), store.Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -226,9 +226,8 @@ type referralIDs struct {
 // buildReferrals turns the stories into referrals with their histories, as
 // the store imports them, with times counted back from now. The ids are
 // derived from each story's place in the list, so the demo is the same
-// every time it is made.
-func buildReferrals(stories []ReferralStory, ids referralIDs, now time.Time) ([]store.ReferralImport, error) {
-	cal := store.ReferralCalendar()
+// every time it is made. Working time is counted on cal.
+func buildReferrals(stories []ReferralStory, ids referralIDs, cal *care.Calendar, now time.Time) ([]store.ReferralImport, error) {
 	var out, redirected []store.ReferralImport
 	for i, s := range stories {
 		by := ids.actors[s.By]
@@ -316,7 +315,7 @@ func loadReferrals(ctx context.Context, st *store.Store, ds Dataset, actors map[
 	for _, p := range imported {
 		ids.people = append(ids.people, p.ID)
 	}
-	list, err := buildReferrals(ds.Referrals, ids, time.Now().UTC())
+	list, err := buildReferrals(ds.Referrals, ids, st.Calendar(), time.Now().UTC())
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ import (
 // response figures.
 func TestDemoReferralsFillTheQueues(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), store.Options{})
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), store.Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // as in the binary: the tests never depend on the machine's zone database
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/geo"
@@ -16,6 +17,25 @@ const (
 	croydon  = "E09000008"
 	lewisham = "E09000023"
 )
+
+// testCalendar is the working calendar cmd/joinedup runs on.
+func testCalendar(tb testing.TB) *care.Calendar {
+	tb.Helper()
+	cal, err := care.NewCalendar(testLondon())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cal
+}
+
+// testLondon is the zone of the working calendar cmd/joinedup runs on.
+func testLondon() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic(err) // the zone database is embedded
+	}
+	return loc
+}
 
 var testNow = time.Date(2026, 5, 20, 11, 0, 0, 0, time.UTC)
 
@@ -89,7 +109,7 @@ func gazetteer() (*geo.Gazetteer, map[string][]string) {
 }
 
 func newTestIndex() *Index {
-	ix := New(Options{Now: func() time.Time { return testNow }})
+	ix := New(Options{Now: func() time.Time { return testNow }, Location: testLondon()})
 	g, las := gazetteer()
 	ix.SetGazetteer(g, las, "import-1")
 	ix.Replace(fixture())

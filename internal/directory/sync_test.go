@@ -16,7 +16,7 @@ import (
 // sync, and a sync with nothing new reloads nothing.
 func TestSyncCatchesUpOnceWithChangesMadeElsewhere(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "sync.db"), store.Options{})
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "sync.db"), store.Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestSyncCatchesUpOnceWithChangesMadeElsewhere(t *testing.T) {
 	if err := demo.Load(ctx, st, demo.Generate(1), func(string) (string, error) { return "x", nil }); err != nil {
 		t.Fatal(err)
 	}
-	ix := New(Options{})
+	ix := New(Options{Location: testLondon()})
 	if err := ix.LoadAll(ctx, st); err != nil {
 		t.Fatal(err)
 	}

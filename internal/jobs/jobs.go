@@ -2,14 +2,18 @@
 // audit trail, removing ended sessions and, as capabilities arrive,
 // escalations, reminders and outbox delivery. Every job is safe to run on
 // several instances at once, because the work it does is recorded in the
-// database and guarded there.
+// database and guarded there. Each job's runs, failures and duration are
+// counted for /metrics.
 package jobs
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 )
 
 // Job is one piece of recurring work.
@@ -21,23 +25,61 @@ type Job struct {
 
 // Runner runs jobs until its context ends.
 type Runner struct {
-	log  *slog.Logger
-	jobs []Job
+	log     *slog.Logger
+	jobs    []Job
+	metrics *metrics
 }
 
-// NewRunner makes a runner that logs failures to log.
-func NewRunner(log *slog.Logger, jobs ...Job) *Runner { return &Runner{log: log, jobs: jobs} }
+// metrics are the jobs' series, labelled by job name only, so there are as
+// many as there are jobs.
+type metrics struct {
+	runs     *prometheus.CounterVec
+	failures *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+// NewRunner makes a runner that logs failures to log and registers its
+// metrics on reg. Every job's series exist from the start, at zero, so a
+// job that has never failed still shows a failure count.
+func NewRunner(log *slog.Logger, reg prometheus.Registerer, jobs ...Job) (*Runner, error) {
+	if reg == nil {
+		return nil, errors.New("jobs: NewRunner needs a registry for its metrics")
+	}
+	m := &metrics{
+		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "joinedup_job_runs_total",
+			Help: "Runs of each background job, finished or failed.",
+		}, []string{"job"}),
+		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "joinedup_job_failures_total",
+			Help: "Runs of each background job that returned an error.",
+		}, []string{"job"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "joinedup_job_duration_seconds",
+			Help: "How long each run of each background job took.",
+			// From a millisecond (nothing to do) to minutes (a large batch).
+			Buckets: prometheus.ExponentialBuckets(0.001, 4, 10),
+		}, []string{"job"}),
+	}
+	for _, c := range []prometheus.Collector{m.runs, m.failures, m.duration} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
+		}
+	}
+	for _, j := range jobs {
+		m.runs.WithLabelValues(j.Name)
+		m.failures.WithLabelValues(j.Name)
+		m.duration.WithLabelValues(j.Name)
+	}
+	return &Runner{log: log, jobs: jobs, metrics: m}, nil
+}
 
 // Run starts every job, runs each once straight away, and returns when ctx
 // is cancelled and every job in progress has finished.
 func (r *Runner) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	for _, j := range r.jobs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r.loop(ctx, j)
-		}()
+		wg.Go(func() { r.loop(ctx, j) })
 	}
 	wg.Wait()
 }
@@ -59,7 +101,13 @@ func (r *Runner) once(ctx context.Context, j Job) {
 	if ctx.Err() != nil {
 		return
 	}
-	if err := j.Run(ctx); err != nil && ctx.Err() == nil {
+	start := time.Now()
+	err := j.Run(ctx)
+	r.metrics.runs.WithLabelValues(j.Name).Inc()
+	r.metrics.duration.WithLabelValues(j.Name).Observe(time.Since(start).Seconds())
+	// A run cut short by shutdown is not a failure.
+	if err != nil && ctx.Err() == nil {
+		r.metrics.failures.WithLabelValues(j.Name).Inc()
 		// Errors here come from the store, which logs no personal data.
 		r.log.Error("job failed", "job", j.Name, "err", err)
 	}

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+	_ "time/tzdata" // as in the binary: the tests never depend on the machine's zone database
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -102,7 +104,7 @@ func TestTheSchemasCatchMistakes(t *testing.T) {
 func testAPI(t *testing.T) (*httptest.Server, *directory.Index, *store.Store) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "oruk.db"), store.Options{})
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "oruk.db"), store.Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +115,7 @@ func testAPI(t *testing.T) (*httptest.Server, *directory.Index, *store.Store) {
 	if err := demo.Load(ctx, st, demo.Generate(1), func(string) (string, error) { return "x", nil }); err != nil {
 		t.Fatal(err)
 	}
-	ix := directory.New(directory.Options{})
+	ix := directory.New(directory.Options{Location: st.Calendar().Location()})
 	if err := ix.LoadAll(ctx, st); err != nil {
 		t.Fatal(err)
 	}
@@ -364,3 +366,18 @@ func mustJSON(t *testing.T, v any) json.RawMessage {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// testCalendar is the working calendar cmd/joinedup gives the store:
+// England and Wales bank holidays in Europe/London.
+func testCalendar(tb testing.TB) *care.Calendar {
+	tb.Helper()
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cal, err := care.NewCalendar(loc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cal
+}

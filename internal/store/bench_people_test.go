@@ -73,7 +73,15 @@ func openPopulation(b *testing.B) *benchPopulation {
 	if dsn == "" {
 		dsn = "sqlite:" + filepath.Join(b.TempDir(), "bench.db")
 	}
-	st, err := store.Open(ctx, dsn, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cal, err := care.NewCalendar(london)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(ctx, dsn, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Calendar: cal})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -327,7 +335,7 @@ func BenchmarkPersonPageHTTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h, err := web.New(p.st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{})
+	h, err := web.New(p.st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Calendar: p.st.Calendar()})
 	if err != nil {
 		b.Fatal(err)
 	}

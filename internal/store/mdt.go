@@ -18,16 +18,6 @@ import (
 // have agendas and invitees. The scheduling job keeps it rolling forward.
 const mdtHorizon = 8 * 7 * 24 * time.Hour
 
-// mdtCalendar is the calendar meetings are scheduled in: England's bank
-// holidays, in London time.
-func mdtCalendar() *care.Calendar {
-	cal, err := care.NewCalendar(england)
-	if err != nil {
-		panic(err) // england is never nil
-	}
-	return cal
-}
-
 func parseCivil(s string) care.CivilDate {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
@@ -287,7 +277,7 @@ func findSeries(ctx context.Context, t *tx, id string) (seriesRow, error) {
 // horizon, and at least its next meeting however far off, each with the
 // core members invited. It returns how many meetings it created.
 func scheduleSeries(ctx context.Context, t *tx, actor care.Actor, sr care.MDTSeries, now time.Time) (int, error) {
-	cal := mdtCalendar()
+	cal := t.cal
 	occs := sr.Occurrences(cal, now, now.Add(mdtHorizon))
 	if len(occs) == 0 {
 		if next, ok := sr.NextOccurrence(cal, now); ok {
@@ -345,7 +335,7 @@ func (s *Store) ScheduleMDTMeetings(ctx context.Context, actor care.Actor, now t
 	created := 0
 	err := s.write(ctx, func(t *tx) error {
 		rows, err := t.query(ctx, `SELECT id FROM mdt_series WHERE last_date = '' OR last_date >= ? ORDER BY id`,
-			care.CivilDateOf(now.In(england)).String())
+			care.CivilDateOf(now.In(t.cal.Location())).String())
 		if err != nil {
 			return err
 		}
@@ -408,7 +398,7 @@ func (s *Store) MDTSeriesPage(ctx context.Context, actor care.Actor, id string) 
 		if v.Past, err = findMeetingSummaries(ctx, t, `m.series_id = ? AND m.finished_at IS NOT NULL`, "m.starts_at DESC", 10, id); err != nil {
 			return err
 		}
-		v.Skipped = sr.SkippedOccurrences(mdtCalendar(), t.now, t.now.Add(mdtHorizon))
+		v.Skipped = sr.SkippedOccurrences(t.cal, t.now, t.now.Add(mdtHorizon))
 		if v.Measures, err = findMeasures(ctx, t, id, t.now); err != nil {
 			return err
 		}
@@ -606,7 +596,7 @@ func (s *Store) ProposeMDTSlots(ctx context.Context, actor care.Actor, coreMembe
 		}
 		req.Core, req.Blocked = users, blocked
 		if req.Calendar == nil {
-			req.Calendar = mdtCalendar()
+			req.Calendar = t.cal
 		}
 		slots, err = care.ProposeSlots(req)
 		return err

@@ -121,7 +121,7 @@ func findActionViews(ctx context.Context, t *tx, actor care.Actor, where string,
 			return nil, err
 		}
 		r.v.Action, r.v.OwnerLabel, r.v.Progress, r.v.MeetingDate = a, label, progress, parseCivil(date)
-		r.v.Overdue = a.OverdueAt(t.now, england)
+		r.v.Overdue = a.OverdueAt(t.now, t.cal.Location())
 		list = append(list, r)
 	}
 	if err := rows.Close(); err != nil {
@@ -194,7 +194,7 @@ func (s *Store) AddMDTAction(ctx context.Context, actor care.Actor, meetingID, i
 		if label == "" && ownerValue != "" && errs.Message("owner") == "" {
 			errs.Add("owner", "Choose who owns the action from the list")
 		}
-		if today := care.CivilDateOf(t.now.In(england)); a.Due.IsValid() && a.Due.Before(today) {
+		if today := care.CivilDateOf(t.now.In(t.cal.Location())); a.Due.IsValid() && a.Due.Before(today) {
 			errs.Add("due", "The due date must be today or later")
 		}
 		if len(errs) > 0 {
@@ -388,7 +388,7 @@ func (s *Store) UpdateMDTAction(ctx context.Context, actor care.Actor, id string
 				return err
 			}
 			on := "on time"
-			if !next.ClosedOnTime(england) {
+			if !next.ClosedOnTime(t.cal.Location()) {
 				on = "after its due date of " + readableCivil(next.Due)
 			}
 			return appendTimeline(ctx, t, actor, care.TimelineEvent{PersonID: next.PersonID, Type: care.EventMDTActionDone,
@@ -437,6 +437,6 @@ func findMeasures(ctx context.Context, t *tx, seriesID string, now time.Time) (M
 	if err != nil {
 		return m, err
 	}
-	m.Actions = care.MeasureActions(actions, now, england)
+	m.Actions = care.MeasureActions(actions, now, t.cal.Location())
 	return m, nil
 }

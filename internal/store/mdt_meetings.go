@@ -900,7 +900,7 @@ func sendAgenda(ctx context.Context, t *tx, actor care.Actor, m meetingRow, invi
 	var msgs []notify.Message
 	for _, inv := range invitees {
 		if inv.State != care.AttendanceDeclined {
-			msgs = append(msgs, notify.AgendaReady(inv.UserID, meeting, items, england))
+			msgs = append(msgs, notify.AgendaReady(inv.UserID, meeting, items, t.cal.Location()))
 		}
 	}
 	sent, err := insertNotifications(ctx, t, msgs)
@@ -1055,7 +1055,7 @@ func packActions(ctx context.Context, t *tx, actor care.Actor, a access, pack *c
 	if err != nil {
 		return err
 	}
-	today := care.CivilDateOf(t.now.In(england)).String()
+	today := care.CivilDateOf(t.now.In(t.cal.Location())).String()
 	for _, p := range plan {
 		if !p.Status.Open() {
 			continue
@@ -1199,7 +1199,7 @@ func nextMeeting(ctx context.Context, t *tx, actor care.Actor, m meetingRow) (me
 		next, err := findMeeting(ctx, t, m.nextID)
 		return next, err == nil, err
 	}
-	occ, ok := m.series.NextOccurrence(mdtCalendar(), m.Start)
+	occ, ok := m.series.NextOccurrence(t.cal, m.Start)
 	if !ok {
 		return meetingRow{}, false, nil
 	}
@@ -1357,7 +1357,7 @@ func (s *Store) FinishMeeting(ctx context.Context, actor care.Actor, meetingID s
 		meeting := notify.Meeting{ID: m.ID, Title: m.Title, Start: m.Start}
 		var msgs []notify.Message
 		for _, mb := range invitees {
-			msgs = append(msgs, notify.MeetingOutcomes(mb.UserID, meeting, out.Discussed, out.Carried, out.Actions, england))
+			msgs = append(msgs, notify.MeetingOutcomes(mb.UserID, meeting, out.Discussed, out.Carried, out.Actions, t.cal.Location()))
 		}
 		if _, err := insertNotifications(ctx, t, msgs); err != nil {
 			return err
@@ -1426,7 +1426,7 @@ func sendPracticeOutcome(ctx context.Context, t *tx, actor care.Actor, m meeting
 	meeting := notify.Meeting{ID: m.ID, Title: m.Title, Start: m.Start}
 	msgs := make([]notify.Message, 0, len(users))
 	for _, u := range users {
-		msgs = append(msgs, notify.PracticeOutcome(u, meeting, it.ID, it.PersonID, england))
+		msgs = append(msgs, notify.PracticeOutcome(u, meeting, it.ID, it.PersonID, t.cal.Location()))
 	}
 	if _, err := insertNotifications(ctx, t, msgs); err != nil {
 		return "", err

@@ -517,7 +517,7 @@ func TestMDTMyActionsOverdueAndClosing(t *testing.T) {
 			t.Fatal(err)
 		}
 		v, err := s.MDTActionPage(ctx, w.gp, gpAction.ID)
-		if err != nil || v.Action.Status != care.MDTActionDone || v.Progress != upd.Progress || v.Action.ClosedOnTime(england) {
+		if err != nil || v.Action.Status != care.MDTActionDone || v.Progress != upd.Progress || v.Action.ClosedOnTime(s.Calendar().Location()) {
 			t.Errorf("closed action = %+v, %v", v, err)
 		}
 		_, events, err := s.Timeline(ctx, w.gp, w.person.ID)

@@ -12,17 +12,6 @@ import (
 	"github.com/joinedup/joinedup/internal/geo"
 )
 
-// england is where dates of birth are judged: "today" is today in England.
-var england = mustLocation("Europe/London")
-
-func mustLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
-
 // ImportPeople adds many people in one transaction, auditing each, for
 // loading a demo area or a migration from another system. NHS numbers are
 // validated and must be unique: one bad person fails the whole import, so
@@ -281,7 +270,7 @@ func (s *Store) RegisterPerson(ctx context.Context, actor care.Actor, p care.Per
 		return p, s.denied(ctx, actor, auditEntry{Action: "person.register", ResourceType: "Patient"},
 			care.Errorf(care.KindForbidden, "Your role does not register people."))
 	}
-	p, errs := normaliseAndCheck(p, s.now())
+	p, errs := normaliseAndCheck(p, s.now().In(s.cal.Location()))
 	if err := errs.Err(); err != nil {
 		return p, err
 	}
@@ -357,13 +346,14 @@ func (s *Store) RegisterPerson(ctx context.Context, actor care.Actor, p care.Per
 }
 
 // normaliseAndCheck trims a person's details, puts the postcode in its
-// standard form and validates everything.
-func normaliseAndCheck(p care.Person, now time.Time) (care.Person, care.FieldErrors) {
+// standard form and validates everything. today is now in the calendar's
+// zone, where a date of birth is judged.
+func normaliseAndCheck(p care.Person, today time.Time) (care.Person, care.FieldErrors) {
 	p = care.NormalisePerson(p)
 	if n, err := care.ParseNHSNumber(string(p.NHSNumber)); err == nil {
 		p.NHSNumber = n
 	}
-	errs := care.ValidatePerson(p, now.In(england))
+	errs := care.ValidatePerson(p, today)
 	if p.Postcode != "" {
 		pc, err := geo.ParsePostcode(p.Postcode)
 		if err != nil {
@@ -413,7 +403,7 @@ func (s *Store) UpdatePerson(ctx context.Context, actor care.Actor, p care.Perso
 		}
 		p.NHSNumber = a.person.NHSNumber
 		var errs care.FieldErrors
-		p, errs = normaliseAndCheck(p, t.now)
+		p, errs = normaliseAndCheck(p, t.now.In(t.cal.Location()))
 		if err := errs.Err(); err != nil {
 			return err
 		}

@@ -28,7 +28,7 @@ import (
 func BenchmarkReferralWriteVsRawCommit(b *testing.B) {
 	ctx := context.Background()
 	dir := b.TempDir()
-	s, err := Open(ctx, "sqlite:"+filepath.Join(dir, "referrals.db"), Options{})
+	s, err := Open(ctx, "sqlite:"+filepath.Join(dir, "referrals.db"), Options{Calendar: testCalendar(b)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -144,14 +144,14 @@ func BenchmarkConcurrentReferralWrites(b *testing.B) {
 	}
 	sqlite := func(single bool) func(b *testing.B, dir string) *Store {
 		return func(b *testing.B, dir string) *Store {
-			return openBenchStore(b, "sqlite:"+filepath.Join(dir, "referrals.db"), Options{SingleCommits: single})
+			return openBenchStore(b, "sqlite:"+filepath.Join(dir, "referrals.db"), Options{SingleCommits: single, Calendar: testCalendar(b)})
 		}
 	}
 	modes := []mode{{"sqlite-grouped", sqlite(false)}, {"sqlite-single", sqlite(true)}}
 	if pg := os.Getenv("JOINEDUP_BENCH_POSTGRES"); pg != "" {
 		for _, delay := range []string{"commit_delay=0", "commit_delay=1000&commit_siblings=5"} {
 			modes = append(modes, mode{"postgres-" + strings.ReplaceAll(delay, "&", "-"), func(b *testing.B, dir string) *Store {
-				return openBenchStore(b, benchSchema(b, pg)+"&"+delay, Options{})
+				return openBenchStore(b, benchSchema(b, pg)+"&"+delay, Options{Calendar: testCalendar(b)})
 			}})
 		}
 	}

@@ -77,7 +77,7 @@ func (s *Store) escalate(ctx context.Context, actor care.Actor, id string) (int,
 		if err != nil {
 			return err
 		}
-		due := r.DueEscalations(referralCalendar, targets, t.now)
+		due := r.DueEscalations(t.cal, targets, t.now)
 		if len(due) > 0 {
 			managers, err := referralTeamMembers(ctx, t, r.ToTeamID, care.ReferralManagerRoles...)
 			if err != nil {
@@ -124,7 +124,7 @@ func (s *Store) escalate(ctx context.Context, actor care.Actor, id string) (int,
 		}
 		// The escalation columns change without a new version: escalating
 		// is not an edit, and must not make someone's open form conflict.
-		sc := scheduleOf(r, targets)
+		sc := scheduleOf(t.cal, r, targets)
 		_, err = t.exec(ctx, `UPDATE referrals SET acknowledge_escalated_at = ?, decide_escalated_at = ?, escalate_at = ? WHERE id = ?`,
 			nullTime(r.AcknowledgeEscalatedAt), nullTime(r.DecideEscalatedAt), nullTime(sc.escalate), r.ID)
 		return err

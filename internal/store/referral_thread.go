@@ -180,9 +180,9 @@ func (s *Store) Referral(ctx context.Context, actor care.Actor, id string) (Refe
 		if v.Targets, _, err = findTargets(ctx, t, r.ServiceID); err != nil {
 			return err
 		}
-		v.Deadlines, v.HasDeadlines = r.Deadlines(referralCalendar, v.Targets)
-		v.Overdue = r.Overdue(referralCalendar, v.Targets, t.now)
-		v.Wait = r.Wait(referralCalendar, t.now)
+		v.Deadlines, v.HasDeadlines = r.Deadlines(t.cal, v.Targets)
+		v.Overdue = r.Overdue(t.cal, v.Targets, t.now)
+		v.Wait = r.Wait(t.cal, t.now)
 		history, err := findTransitions(ctx, t, r.ID)
 		if err != nil {
 			return err

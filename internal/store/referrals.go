@@ -20,20 +20,9 @@ import (
 // notifications to the other side. The workflow rules themselves are in
 // care; this file only applies them to what is stored.
 
-// referralCalendar counts working time for every referral: England and Wales
-// bank holidays, 09:00 to 17:00 in London. It never changes once made.
-var referralCalendar = mustCalendar()
-
-func mustCalendar() *care.Calendar {
-	cal, err := care.NewCalendar(england)
-	if err != nil {
-		panic(err)
-	}
-	return cal
-}
-
-// ReferralCalendar is the working-time calendar referrals are counted on.
-func ReferralCalendar() *care.Calendar { return referralCalendar }
+// Calendar is the working calendar the store counts in: referral response
+// targets and escalations, MDT dates, and today's date.
+func (s *Store) Calendar() *care.Calendar { return s.cal }
 
 // referralSource names referrals in care_relationships and audit rows.
 const referralSource = "referral"
@@ -187,8 +176,8 @@ type referralSchedule struct {
 	paused                         bool
 }
 
-func scheduleOf(r care.ReferralTask, targets care.ReferralTargets) referralSchedule {
-	d, ok := r.Deadlines(referralCalendar, targets)
+func scheduleOf(cal *care.Calendar, r care.ReferralTask, targets care.ReferralTargets) referralSchedule {
+	d, ok := r.Deadlines(cal, targets)
 	if !ok {
 		return referralSchedule{}
 	}
@@ -215,7 +204,7 @@ func scheduleOf(r care.ReferralTask, targets care.ReferralTargets) referralSched
 
 // insertReferral writes a new referral row with its schedule and holds.
 func insertReferral(ctx context.Context, t *tx, r care.ReferralTask, targets care.ReferralTargets) error {
-	sc := scheduleOf(r, targets)
+	sc := scheduleOf(t.cal, r, targets)
 	_, err := t.exec(ctx, `INSERT INTO referrals (id, person_id, need_code, wants, urgency, legal_basis, justification,
 		contact, access_needs, referrer_user_id, from_team_id, from_org_id, service_id, to_team_id, to_org_id, assigned_to,
 		status, is_open, held_from, decision, status_reason, status_note, alternative, outcome, outcome_summary,
@@ -266,7 +255,7 @@ func errReferralChanged() error {
 // updateReferral saves a changed referral if nobody else has changed it
 // since version was read, recomputing its schedule.
 func updateReferral(ctx context.Context, t *tx, r care.ReferralTask, version int, targets care.ReferralTargets, holdsChanged bool) error {
-	sc := scheduleOf(r, targets)
+	sc := scheduleOf(t.cal, r, targets)
 	if err := t.execOne(ctx, errReferralChanged(), `UPDATE referrals SET assigned_to = ?, status = ?, is_open = ?, held_from = ?,
 		decision = ?, status_reason = ?, status_note = ?, alternative = ?, outcome = ?, outcome_summary = ?, redirected_to = ?,
 		sent_at = ?, acknowledged_at = ?, decided_at = ?, closed_at = ?, updated_at = ?, acknowledge_by = ?, decide_by = ?,

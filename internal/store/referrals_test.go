@@ -807,7 +807,7 @@ func TestImportReferralsReplaysHistory(t *testing.T) {
 		}
 		// Sent Thursday and acknowledged: it owed a decision by the next
 		// Thursday, and the import keeps that.
-		if !v.Deadlines.DecideBy.Equal(referralCalendar.AddWorkingDays(at, 5)) {
+		if !v.Deadlines.DecideBy.Equal(s.Calendar().AddWorkingDays(at, 5)) {
 			t.Errorf("decide by %v", v.Deadlines.DecideBy)
 		}
 		if _, err := s.PersonRecord(ctx, a.socialWorker, a.person.ID); err != nil {

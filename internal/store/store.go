@@ -47,6 +47,9 @@ type Options struct {
 	// transaction commits alone. It exists to measure what group commit
 	// gains; production leaves it false.
 	SingleCommits bool
+	// Calendar is the working calendar, and its zone the one where today's
+	// date is judged: referral deadlines, MDT dates, dates of birth. Required.
+	Calendar *care.Calendar
 }
 
 // Store is an open database.
@@ -59,6 +62,7 @@ type Store struct {
 	reader *sql.DB
 	now    func() time.Time
 	log    *slog.Logger
+	cal    *care.Calendar
 	// Location is where the store lives, for messages ("/var/lib/x.db").
 	location string
 	// group runs SQLite's write transactions in groups that share a
@@ -74,7 +78,10 @@ type Store struct {
 // "postgres://" URL. It checks the database is reachable but does not
 // migrate it. Errors are one plain sentence, fit to show an operator.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
-	s := &Store{now: opts.Now, log: opts.Logger}
+	s := &Store{now: opts.Now, log: opts.Logger, cal: opts.Calendar}
+	if s.cal == nil {
+		return nil, errors.New("the store needs a working calendar (Options.Calendar)")
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -92,7 +99,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		}
 		s.checkpoints = newCheckpointer(s.checkpointsDB, s.log)
 		if !opts.SingleCommits {
-			s.group = newGroupWriter(s.writer, s.dialect, func() time.Time { return s.now() }, s.checkpoints.committed)
+			s.group = newGroupWriter(s.writer, s.dialect, func() time.Time { return s.now() }, s.cal, s.checkpoints.committed)
 		}
 		return s, nil
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
@@ -278,6 +285,7 @@ type tx struct {
 	tx      *sql.Tx
 	dialect Dialect
 	now     time.Time
+	cal     *care.Calendar
 }
 
 func (s *Store) begin(ctx context.Context, write bool) (*tx, error) {
@@ -294,7 +302,7 @@ func (s *Store) begin(ctx context.Context, write bool) (*tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &tx{tx: t, dialect: s.dialect, now: s.now().UTC().Truncate(time.Microsecond)}, nil
+	return &tx{tx: t, dialect: s.dialect, now: s.now().UTC().Truncate(time.Microsecond), cal: s.cal}, nil
 }
 
 // write runs fn in a read-write transaction and commits it if fn succeeds.

@@ -10,9 +10,26 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
+	_ "time/tzdata" // as in the binary: the tests never depend on the machine's zone database
 
 	"github.com/joinedup/joinedup/internal/care"
 )
+
+// testCalendar is the working calendar cmd/joinedup gives the store:
+// England and Wales bank holidays in Europe/London.
+func testCalendar(tb testing.TB) *care.Calendar {
+	tb.Helper()
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cal, err := care.NewCalendar(loc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cal
+}
 
 // engines runs fn once on a fresh SQLite database and, when
 // JOINEDUP_TEST_POSTGRES names a server, once on a fresh PostgreSQL schema.
@@ -30,7 +47,7 @@ func engines(t *testing.T, fn func(t *testing.T, s *Store)) {
 func openTestSQLite(t *testing.T) *Store {
 	t.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "test.db"), Options{})
+	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "test.db"), Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +62,7 @@ func openTestPostgres(t *testing.T) *Store {
 	t.Helper()
 	ctx := context.Background()
 	base := os.Getenv("JOINEDUP_TEST_POSTGRES")
-	admin, err := Open(ctx, base, Options{ReadConns: 1})
+	admin, err := Open(ctx, base, Options{ReadConns: 1, Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +81,7 @@ func openTestPostgres(t *testing.T) *Store {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	s, err := Open(ctx, u.String(), Options{ReadConns: 2})
+	s, err := Open(ctx, u.String(), Options{ReadConns: 2, Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +176,7 @@ func TestMigrateIsIdempotentAndLeavesNothingPending(t *testing.T) {
 
 func TestFreshDatabaseHasPendingMigrations(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "fresh.db"), Options{})
+	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "fresh.db"), Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,8 +202,12 @@ func TestOpenFailsWithOneClearSentence(t *testing.T) {
 		{"sqlite:", "needs a file path"},
 		{"postgres://nobody@127.0.0.1:1/nothing?connect_timeout=2", "cannot connect to PostgreSQL at 127.0.0.1:1/nothing"},
 	}
+	if _, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "x.db"), Options{}); err == nil ||
+		!strings.Contains(err.Error(), "needs a working calendar") {
+		t.Errorf("Open without a calendar = %v", err)
+	}
 	for _, c := range cases {
-		_, err := Open(ctx, c.dsn, Options{})
+		_, err := Open(ctx, c.dsn, Options{Calendar: testCalendar(t)})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Open(%q) = %v, want it to mention %q", c.dsn, err, c.want)
 		}

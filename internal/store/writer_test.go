@@ -284,7 +284,7 @@ func TestGroupCommitUnderConcurrency(t *testing.T) {
 // benchmarks compare against, working.
 func TestSingleCommitsOptionTurnsGroupingOff(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, "sqlite:"+t.TempDir()+"/single.db", Options{SingleCommits: true})
+	s, err := Open(ctx, "sqlite:"+t.TempDir()+"/single.db", Options{SingleCommits: true, Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -230,7 +230,7 @@ func TestContactsAndTeamEditing(t *testing.T) {
 
 func TestRemindersReachTheInbox(t *testing.T) {
 	env := newDirectoryEnv(t)
-	n, err := directory.SendReminders(context.Background(), env.store, time.Now(), london)
+	n, err := directory.SendReminders(context.Background(), env.store, time.Now(), env.app.loc)
 	if err != nil || n == 0 {
 		t.Fatalf("reminders = %d, %v", n, err)
 	}
@@ -244,7 +244,7 @@ func TestRemindersReachTheInbox(t *testing.T) {
 	}
 	// Running again sends nothing new.
 	before := strings.Count(page.body, "Check the directory entry")
-	if _, err := directory.SendReminders(context.Background(), env.store, time.Now(), london); err != nil {
+	if _, err := directory.SendReminders(context.Background(), env.store, time.Now(), env.app.loc); err != nil {
 		t.Fatal(err)
 	}
 	if again := admin.get("/inbox"); strings.Count(again.body, "Check the directory entry") != before {

@@ -294,7 +294,7 @@ func (s *Server) itemView(r *http.Request, actor care.Actor, posted url.Values, 
 		v.Owner.Choices = append(v.Owner.Choices, choice{Value: o.Value, Label: o.Label, Checked: o.Value == get("owner")})
 	}
 	v.Due = newDateField("due", "due", "Due by", errs.Message("due"), get("due_day"), get("due_month"), get("due_year"))
-	v.Due.Hint = "For example, " + m.Now.In(london).AddDate(0, 0, 14).Format("2 1 2006") + "."
+	v.Due.Hint = "For example, " + m.Now.In(s.loc).AddDate(0, 0, 14).Format("2 1 2006") + "."
 	return v, nil
 }
 

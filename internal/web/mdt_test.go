@@ -50,8 +50,8 @@ func actorFor(t *testing.T, st *store.Store, email string) care.Actor {
 
 // nextWeekday is the first day at least two days from now that falls on a
 // weekday and is not a bank holiday.
-func nextWeekday(now time.Time) care.CivilDate {
-	d := care.CivilDateOf(now.In(london)).AddDays(2)
+func nextWeekday(now time.Time, loc *time.Location) care.CivilDate {
+	d := care.CivilDateOf(now.In(loc)).AddDays(2)
 	for {
 		_, holiday := care.HolidayOn(d)
 		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday && !holiday {
@@ -84,7 +84,7 @@ func newMDTWorld(t *testing.T) *mdtWorld {
 	}
 	w := &mdtWorld{env: env, coordinator: actorFor(t, st, emailFor(care.RoleMDTCoordinator)), gp: actorFor(t, st, emailFor(care.RoleGP)),
 		sw: actorFor(t, st, mdtCouncilSW), nurse: actorFor(t, st, mdtCouncilNurse), outsider: actorFor(t, st, mdtCouncilGP)}
-	first := nextWeekday(time.Now())
+	first := nextWeekday(time.Now(), env.app.loc)
 	w.series, err = st.CreateMDTSeries(ctx, w.coordinator, store.NewMDTSeries{Series: care.MDTSeries{Title: "Test practice MDT",
 		Scope: care.MDTScopePractice, Cadence: care.MDTCadence{Repeat: care.MDTWeekly, Weekday: first.Weekday()}, FirstDate: first,
 		StartTime: 13 * time.Hour, Duration: time.Hour, Place: "Meeting room", RemoteLink: "https://meet.example.nhs.uk/test"},
@@ -244,7 +244,7 @@ func TestMDTSeriesFormFindsTimesAroundBlockedTimes(t *testing.T) {
 		!strings.Contains(res.body, `value="Keep me"`) || !strings.Contains(res.body, "Choose a day of the week") {
 		t.Errorf("a bad blocked time: %d", res.status)
 	}
-	from := nextWeekday(time.Now())
+	from := nextWeekday(time.Now(), w.env.app.loc)
 	res := c.post("/mdt/series", seriesFormValues(w, from, "find"))
 	if res.status != http.StatusOK {
 		t.Fatalf("find times: %d\n%s", res.status, res.body)
@@ -258,7 +258,7 @@ func TestMDTSeriesFormFindsTimesAroundBlockedTimes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		local := start.In(london)
+		local := start.In(w.env.app.loc)
 		mins := local.Hour()*60 + local.Minute()
 		if mins+60 > 12*60 && mins < 14*60 {
 			t.Errorf("proposed %v, inside the GP's blocked lunchtime", local)
@@ -277,7 +277,7 @@ func TestMDTSeriesFormFindsTimesAroundBlockedTimes(t *testing.T) {
 	}
 	// A time that is not among the proposals is refused.
 	form := seriesFormValues(w, from, "create")
-	form.Set("slot", time.Date(from.Year, from.Month, from.Day, 12, 0, 0, 0, london).UTC().Format(time.RFC3339))
+	form.Set("slot", time.Date(from.Year, from.Month, from.Day, 12, 0, 0, 0, w.env.app.loc).UTC().Format(time.RFC3339))
 	if res = c.post("/mdt/series", form); res.status != http.StatusBadRequest || !strings.Contains(res.body, "no longer free") {
 		t.Errorf("a blocked time was accepted: %d", res.status)
 	}
@@ -365,7 +365,7 @@ func TestMDTMeetingJourney(t *testing.T) {
 	if res := coord.post(item+"/outcome", url.Values{"outcome": {"Struggling with stairs."}, "decisions": {"Occupational therapy assessment."}, "version": {"1"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("outcome: %d", res.status)
 	}
-	due := time.Now().In(london).AddDate(0, 0, 10)
+	due := time.Now().In(w.env.app.loc).AddDate(0, 0, 10)
 	dueForm := func(desc, owner string) url.Values {
 		return url.Values{"description": {desc}, "owner": {owner}, "due_day": {strconv.Itoa(due.Day())},
 			"due_month": {strconv.Itoa(int(due.Month()))}, "due_year": {strconv.Itoa(due.Year())}}
@@ -451,7 +451,7 @@ func TestMDTCalendarFeedParsesAndNamesNobody(t *testing.T) {
 	}
 	summary, _ := events[0].Props.Text(goical.PropSummary)
 	start, err := events[0].DateTimeStart(nil)
-	if summary != "Test practice MDT" || err != nil || start.In(london).Hour() != 13 {
+	if summary != "Test practice MDT" || err != nil || start.In(w.env.app.loc).Hour() != 13 {
 		t.Errorf("first event: %q at %v (%v)", summary, start, err)
 	}
 	for _, personal := range []string{"Test Person", "9999999999", "999 999 9999", "How can we keep her", "Care Act"} {

@@ -325,7 +325,7 @@ func (s *Server) referSubmit(w http.ResponseWriter, r *http.Request, actor care.
 		rp.PracticeODS = o.ODSCode
 	}
 	if p.DateOfBirth != "" {
-		rp.Age, rp.HasAge = ageOn(p.DateOfBirth, time.Now().In(london)), true
+		rp.Age, rp.HasAge = ageOn(p.DateOfBirth, time.Now().In(s.loc)), true
 	}
 	warnings = append(warnings, s.dir.ReferralWarnings(sv.ID, n.NeedCode, rp)...)
 	if len(warnings) > 0 && f.Get("confirm") != "yes" {
@@ -510,8 +510,8 @@ func (s *Server) referralView(r *http.Request, actor care.Actor, id string) (ref
 	}
 	v.Escalated = len(rv.Escalations) > 0 && len(rv.Overdue) > 0
 	if rv.HasDeadlines {
-		v.AckBy = rv.Deadlines.AcknowledgeBy.In(london).Format("Monday 2 January 2006 at 15:04")
-		v.DecideBy = rv.Deadlines.DecideBy.In(london).Format("Monday 2 January 2006 at 15:04")
+		v.AckBy = rv.Deadlines.AcknowledgeBy.In(s.loc).Format("Monday 2 January 2006 at 15:04")
+		v.DecideBy = rv.Deadlines.DecideBy.In(s.loc).Format("Monday 2 January 2006 at 15:04")
 		v.Paused = rv.Deadlines.DecidePaused
 	}
 	v.Wait = rv.Wait.String()

@@ -23,7 +23,7 @@ func (s *Server) routeTable() []route {
 		// Operations: no session, no personal data.
 		{"GET /healthz", http.HandlerFunc(s.healthz)},
 		{"GET /readyz", http.HandlerFunc(s.readyz)},
-		{"GET /metrics", http.HandlerFunc(s.serveMetrics)},
+		{"GET /metrics", s.metricsPage},
 		{"GET /static/", s.assets.handler()},
 
 		// Signing in and out.

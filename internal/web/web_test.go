@@ -14,6 +14,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+	_ "time/tzdata" // as in the binary: the tests never depend on the machine's zone database
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/joinedup/joinedup/internal/auth"
 	"github.com/joinedup/joinedup/internal/care"
@@ -55,11 +58,26 @@ func (e *testEnv) expand(path string) string {
 
 func emailFor(r care.Role) string { return string(r) + "@example.nhs.uk" }
 
+// testCalendar is the working calendar cmd/joinedup gives the store and
+// the server: England and Wales bank holidays in Europe/London.
+func testCalendar(tb testing.TB) *care.Calendar {
+	tb.Helper()
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cal, err := care.NewCalendar(loc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cal
+}
+
 // newTestEnv serves joinedup on a fresh SQLite database with one user per role.
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "web.db"), store.Options{})
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "web.db"), store.Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +142,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
+	s, err := New(st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Calendar: st.Calendar()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -585,18 +603,63 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	c := env.client(t)
 	c.get("/healthz")
 	c.get("/no-such-page/123")
+	c.do("BREW", "/healthz", nil, nil)
+	c.do("BREW-456", "/healthz", nil, nil)
 	res := c.get("/metrics")
+	if res.status != 200 || !strings.HasPrefix(res.header.Get("Content-Type"), "text/plain; version=0.0.4") {
+		t.Fatalf("metrics = %d %q", res.status, res.header.Get("Content-Type"))
+	}
 	for _, want := range []string{
-		`joinedup_http_requests_total{route="GET /healthz",method="GET",code="200"} 1`,
-		`joinedup_http_request_duration_seconds_bucket{route="GET /healthz",method="GET",le="0.05"}`,
-		`joinedup_db_connections_open{pool="writer"}`,
+		"# TYPE joinedup_http_requests_total counter",
+		`joinedup_http_requests_total{code="200",method="GET",route="GET /healthz"} 1`,
+		`joinedup_http_requests_total{code="404",method="GET",route="/"} 1`,
+		"# TYPE joinedup_http_request_duration_seconds histogram",
+		`joinedup_http_request_duration_seconds_bucket{method="GET",route="GET /healthz",le="0.05"} `,
+		`joinedup_http_request_duration_seconds_count{method="GET",route="GET /healthz"} 1`,
+		// Methods a client makes up are counted together.
+		`joinedup_http_requests_total{code="404",method="OTHER",route="/"} 2`,
 	} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("metrics lack %q", want)
 		}
 	}
-	if strings.Contains(res.body, "123") {
-		t.Error("a path, not a route, reached the metrics")
+	if strings.Contains(res.body, "123") || strings.Contains(res.body, "BREW") {
+		t.Error("a path or a made-up method, not a route, reached the metrics")
+	}
+}
+
+func TestMetricsServeTheRegistryTheyAreGiven(t *testing.T) {
+	env := newTestEnv(t)
+	reg := prometheus.NewRegistry()
+	extra := prometheus.NewGauge(prometheus.GaugeOpts{Name: "joinedup_test_registered_elsewhere", Help: "A series another package added."})
+	extra.Set(42)
+	reg.MustRegister(extra)
+	s, err := New(env.store, env.app.auth, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Calendar: env.store.Calendar(), Metrics: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	body := rec.Body.String()
+	for _, want := range []string{"joinedup_test_registered_elsewhere 42", `joinedup_http_requests_total{code="200",method="GET",route="GET /healthz"} 1`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+	// The same registry cannot take a second server's request metrics.
+	if _, err := New(env.store, env.app.auth, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Calendar: env.store.Calendar(), Metrics: reg}); err == nil {
+		t.Error("two servers counted into one registry")
+	}
+}
+
+func TestNewNeedsAWorkingCalendar(t *testing.T) {
+	env := newTestEnv(t)
+	if _, err := New(env.store, env.app.auth, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{}); err == nil {
+		t.Fatal("a server without a working calendar was made; it would show times in no zone")
+	}
+	if env.app.loc.String() != "Europe/London" {
+		t.Errorf("times are shown in %s", env.app.loc)
 	}
 }
 
@@ -606,13 +669,13 @@ func TestReadyzNeedsAMigratedDatabase(t *testing.T) {
 		t.Fatalf("readyz = %d", res.status)
 	}
 	ctx := context.Background()
-	raw, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "empty.db"), store.Options{})
+	raw, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "empty.db"), store.Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer raw.Close()
 	a, _ := auth.NewService(raw, auth.DefaultConfig())
-	s, err := New(raw, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
+	s, err := New(raw, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Calendar: raw.Calendar()})
 	if err != nil {
 		t.Fatal(err)
 	}
