@@ -148,7 +148,7 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 		}},
 		// Other instances and imports change the directory too; this keeps
 		// the search index within seconds of the database.
-		{Name: "sync-directory", Interval: 5 * time.Second, Run: func(ctx context.Context) error {
+		{Name: "sync-directory", Interval: 5 * time.Second, PerInstance: true, Run: func(ctx context.Context) error {
 			return dir.Sync(ctx, st)
 		}},
 		// Owners are reminded in their inbox when an entry becomes due for
@@ -174,6 +174,7 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 		ln.Close()
 		return err
 	}
+	runner.Coordinate(jobClaimer{st: st, instance: instanceName()})
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { runner.Run(jobsCtx) })

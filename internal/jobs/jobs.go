@@ -2,8 +2,10 @@
 // audit trail, removing ended sessions and, as capabilities arrive,
 // escalations, reminders and outbox delivery. Every job is safe to run on
 // several instances at once, because the work it does is recorded in the
-// database and guarded there. Each job's runs, failures and duration are
-// counted for /metrics.
+// database and guarded there; beyond that, a shared job runs once per
+// interval across all the instances sharing a database, because each run is
+// first claimed through a Claimer. Each job's runs, skips, failures and
+// duration are counted for /metrics.
 package jobs
 
 import (
@@ -21,19 +23,39 @@ type Job struct {
 	Name     string
 	Interval time.Duration
 	Run      func(ctx context.Context) error
+	// PerInstance marks work every instance must do for itself, such as
+	// catching its in-memory index up with the database. Other jobs are
+	// shared: one run per interval across the instances.
+	PerInstance bool
+}
+
+// A Claimer decides which instance runs a shared job's next run: Claim
+// reports whether this instance may run the job now, and if so holds it
+// until release is called (or, should this instance die, until a lease
+// longer than any run runs out), and makes no other instance's claim
+// succeed before interval has passed.
+type Claimer interface {
+	Claim(ctx context.Context, job string, interval time.Duration) (release func(), ok bool, err error)
 }
 
 // Runner runs jobs until its context ends.
 type Runner struct {
 	log     *slog.Logger
 	jobs    []Job
+	claimer Claimer
 	metrics *metrics
 }
+
+// Coordinate makes the runner claim each shared job's runs through c. A
+// runner without a Claimer runs every job on every tick, which is right for
+// a single instance.
+func (r *Runner) Coordinate(c Claimer) { r.claimer = c }
 
 // metrics are the jobs' series, labelled by job name only, so there are as
 // many as there are jobs.
 type metrics struct {
 	runs     *prometheus.CounterVec
+	skips    *prometheus.CounterVec
 	failures *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 }
@@ -50,6 +72,10 @@ func NewRunner(log *slog.Logger, reg prometheus.Registerer, jobs ...Job) (*Runne
 			Name: "joinedup_job_runs_total",
 			Help: "Runs of each background job, finished or failed.",
 		}, []string{"job"}),
+		skips: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "joinedup_job_skips_total",
+			Help: "Ticks of each shared background job that another instance had already claimed.",
+		}, []string{"job"}),
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "joinedup_job_failures_total",
 			Help: "Runs of each background job that returned an error.",
@@ -61,13 +87,14 @@ func NewRunner(log *slog.Logger, reg prometheus.Registerer, jobs ...Job) (*Runne
 			Buckets: prometheus.ExponentialBuckets(0.001, 4, 10),
 		}, []string{"job"}),
 	}
-	for _, c := range []prometheus.Collector{m.runs, m.failures, m.duration} {
+	for _, c := range []prometheus.Collector{m.runs, m.skips, m.failures, m.duration} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
 	}
 	for _, j := range jobs {
 		m.runs.WithLabelValues(j.Name)
+		m.skips.WithLabelValues(j.Name)
 		m.failures.WithLabelValues(j.Name)
 		m.duration.WithLabelValues(j.Name)
 	}
@@ -100,6 +127,21 @@ func (r *Runner) loop(ctx context.Context, j Job) {
 func (r *Runner) once(ctx context.Context, j Job) {
 	if ctx.Err() != nil {
 		return
+	}
+	if r.claimer != nil && !j.PerInstance {
+		release, ok, err := r.claimer.Claim(ctx, j.Name, j.Interval)
+		if err != nil {
+			if ctx.Err() == nil {
+				r.metrics.failures.WithLabelValues(j.Name).Inc()
+				r.log.Error("job claim failed", "job", j.Name, "err", err)
+			}
+			return
+		}
+		if !ok {
+			r.metrics.skips.WithLabelValues(j.Name).Inc()
+			return
+		}
+		defer release()
 	}
 	start := time.Now()
 	err := j.Run(ctx)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -94,5 +95,80 @@ func TestEveryJobHasItsSeriesBeforeItRuns(t *testing.T) {
 	}
 	if _, err := NewRunner(slog.New(slog.NewTextHandler(io.Discard, nil)), nil); err == nil {
 		t.Error("a runner without a registry was made")
+	}
+}
+
+// oneClaimer grants a job's run to one claimant per interval, as the
+// store's claims do, so two runners can be shown to share the work.
+type oneClaimer struct {
+	mu      sync.Mutex
+	nextRun map[string]time.Time
+	held    map[string]bool
+}
+
+func (c *oneClaimer) Claim(_ context.Context, job string, interval time.Duration) (func(), bool, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.held[job] || time.Now().Before(c.nextRun[job]) {
+		return nil, false, nil
+	}
+	c.held[job] = true
+	c.nextRun[job] = time.Now().Add(interval - interval/10)
+	return func() { c.mu.Lock(); c.held[job] = false; c.mu.Unlock() }, true, nil
+}
+
+// TestCoordinatedRunnersShareSharedJobsOnly runs two runners on one
+// claimer: the shared job runs about once per interval between them, never
+// at once, and the per-instance job runs on both.
+func TestCoordinatedRunnersShareSharedJobsOnly(t *testing.T) {
+	claimer := &oneClaimer{nextRun: map[string]time.Time{}, held: map[string]bool{}}
+	var shared, perInstance, running, overlap atomic.Int32
+	ctx, cancel := context.WithCancel(context.Background())
+	var regs []*prometheus.Registry
+	var wg sync.WaitGroup
+	for range 2 {
+		reg := prometheus.NewRegistry()
+		regs = append(regs, reg)
+		r, err := NewRunner(slog.New(slog.NewTextHandler(io.Discard, nil)), reg,
+			Job{Name: "shared", Interval: 20 * time.Millisecond, Run: func(context.Context) error {
+				if running.Add(1) > 1 {
+					overlap.Add(1)
+				}
+				time.Sleep(2 * time.Millisecond)
+				running.Add(-1)
+				shared.Add(1)
+				return nil
+			}},
+			Job{Name: "mine", Interval: 20 * time.Millisecond, PerInstance: true, Run: func(context.Context) error {
+				perInstance.Add(1)
+				return nil
+			}},
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Coordinate(claimer)
+		wg.Go(func() { r.Run(ctx) })
+	}
+	time.Sleep(400 * time.Millisecond)
+	cancel()
+	wg.Wait()
+	// 400 ms at 20 ms is about 20 intervals: shared runs about 20 times
+	// between the runners, not 40; the per-instance job about 40.
+	if n := shared.Load(); n < 5 || n > 26 {
+		t.Errorf("shared job ran %d times in about 20 intervals on two runners", n)
+	}
+	if n := perInstance.Load(); n < 2*shared.Load()-4 {
+		t.Errorf("per-instance job ran %d times, shared %d: it should run on both runners", n, shared.Load())
+	}
+	if overlap.Load() != 0 {
+		t.Errorf("the shared job ran on both runners at once %d times", overlap.Load())
+	}
+	skips := 0.0
+	for _, reg := range regs {
+		skips += gather(t, reg)["joinedup_job_skips_total{shared}"]
+	}
+	if skips == 0 {
+		t.Error("no skipped ticks counted, though two runners tick for one run")
 	}
 }
