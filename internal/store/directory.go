@@ -36,8 +36,6 @@ const (
 	ChangeImport = "import"
 )
 
-type scanner interface{ Scan(dest ...any) error }
-
 func actorName(a care.Actor) string {
 	if a.System {
 		return "joinedup (" + a.Name + ")"
@@ -74,7 +72,7 @@ func nullTime(t time.Time) any {
 const orgColumns = `id, name, kind, ods_code, gss_code, postcode, phone, local_authority_gss, address, website,
 	description, status, opened_on, closed_on, commissioner, external_id, verified_at, verified_by_id, verified_by_name, updated_at, version`
 
-func scanOrganisation(sc scanner) (care.Organisation, error) {
+func scanOrganisation(sc rowScanner) (care.Organisation, error) {
 	var o care.Organisation
 	var kind, status string
 	var ods, gss, postcode, phone, la, addr, web, desc, opened, closed, comm, ext, vID, vName sql.NullString
@@ -222,7 +220,7 @@ func (s *Store) VerifyOrganisation(ctx context.Context, actor care.Actor, id str
 const teamColumns = `id, organisation_id, name, kind, description, phone, email, hours, verified_at, verified_by_id,
 	verified_by_name, updated_at, version`
 
-func scanTeam(sc scanner) (care.Team, error) {
+func scanTeam(sc rowScanner) (care.Team, error) {
 	var tm care.Team
 	var desc, phone, email, hours, vID, vName sql.NullString
 	var verified sql.NullTime
@@ -396,7 +394,7 @@ const serviceColumns = `id, organisation_id, team_id, name, description, status,
 	capacity, wait_band, capacity_updated_at, hours, postcode, website, external_id, verified_at, verified_by_id,
 	verified_by_name, updated_at, version`
 
-func scanService(sc scanner) (care.Service, error) {
+func scanService(sc rowScanner) (care.Service, error) {
 	var sv care.Service
 	var team, ext, vID, vName sql.NullString
 	var verified sql.NullTime
@@ -692,7 +690,7 @@ func (s *Store) VerifyService(ctx context.Context, actor care.Actor, id string, 
 
 const contactColumns = `id, organisation_id, team_id, service_id, practice_id, name, role, phone, email, hours, duty, version`
 
-func scanContact(sc scanner) (care.Contact, error) {
+func scanContact(sc rowScanner) (care.Contact, error) {
 	var c care.Contact
 	var service, practice sql.NullString
 	var duty int

@@ -102,7 +102,9 @@ const personColumns = `p.id, p.nhs_number, p.given_name, p.family_name, p.prefer
 	p.language, p.interpreter, p.accessible_formats, p.communication_notes, p.objection_org_id, p.objection_recorded_at,
 	p.version`
 
-type rowScanner interface{ Scan(...any) error }
+// rowScanner is what *sql.Row and *sql.Rows have in common, so that one
+// scan function reads a row either way.
+type rowScanner interface{ Scan(dest ...any) error }
 
 func scanPerson(r rowScanner) (care.Person, error) {
 	var p care.Person

@@ -43,7 +43,7 @@ func (s *Server) refreshIndex(r *http.Request, refs ...store.EntryRef) {
 // confirmEntry marks an entry verified ("these details are still correct"),
 // refreshes the search index and returns to the entry's page.
 func (s *Server) confirmEntry(w http.ResponseWriter, r *http.Request, kind, pagePath string, verify func(id string, version int) (string, error)) {
-	if !s.readForm(w, r) {
+	if !s.parseForm(w, r) {
 		return
 	}
 	id, err := verify(r.PathValue("id"), formVersion(r))
@@ -53,14 +53,6 @@ func (s *Server) confirmEntry(w http.ResponseWriter, r *http.Request, kind, page
 	}
 	s.refreshIndex(r, store.EntryRef{Type: kind, ID: id})
 	http.Redirect(w, r, pagePath+id+"?done=verified", http.StatusSeeOther)
-}
-
-func (s *Server) readForm(w http.ResponseWriter, r *http.Request) bool {
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, care.Errorf(care.KindInvalid, "The form could not be read."))
-		return false
-	}
-	return true
 }
 
 func formVersion(r *http.Request) int {
@@ -201,7 +193,7 @@ func (s *Server) updateService(w http.ResponseWriter, r *http.Request, actor car
 		s.renderError(w, r, err)
 		return
 	}
-	if !s.mayManage(w, r, actor, cur.OrganisationID, "directory.service.update", "HealthcareService", cur.ID) || !s.readForm(w, r) {
+	if !s.mayManage(w, r, actor, cur.OrganisationID, "directory.service.update", "HealthcareService", cur.ID) || !s.parseForm(w, r) {
 		return
 	}
 	org, err := s.store.Organisation(ctx, cur.OrganisationID)
@@ -271,7 +263,7 @@ func (s *Server) createService(w http.ResponseWriter, r *http.Request, actor car
 		s.renderError(w, r, err)
 		return
 	}
-	if !s.mayManage(w, r, actor, org.ID, "directory.service.create", "HealthcareService", "") || !s.readForm(w, r) {
+	if !s.mayManage(w, r, actor, org.ID, "directory.service.create", "HealthcareService", "") || !s.parseForm(w, r) {
 		return
 	}
 	v := serviceEditView{Page: s.page(r, "Add a service"), Organisation: org, Form: readServiceForm(r.PostForm), New: true,
@@ -370,7 +362,7 @@ func (s *Server) updateTeam(w http.ResponseWriter, r *http.Request, actor care.A
 		s.renderError(w, r, err)
 		return
 	}
-	if !s.mayManage(w, r, actor, cur.OrganisationID, "directory.team.update", "Team", cur.ID) || !s.readForm(w, r) {
+	if !s.mayManage(w, r, actor, cur.OrganisationID, "directory.team.update", "Team", cur.ID) || !s.parseForm(w, r) {
 		return
 	}
 	v := teamEditView{Page: s.page(r, "Change "+cur.Name), Team: cur, Form: readTeamForm(r.PostForm)}
@@ -456,7 +448,7 @@ func (s *Server) createContact(w http.ResponseWriter, r *http.Request, actor car
 		s.renderError(w, r, err)
 		return
 	}
-	if !s.mayManage(w, r, actor, t.OrganisationID, "directory.contact.create", "PractitionerRole", "") || !s.readForm(w, r) {
+	if !s.mayManage(w, r, actor, t.OrganisationID, "directory.contact.create", "PractitionerRole", "") || !s.parseForm(w, r) {
 		return
 	}
 	v := contactEditView{Page: s.page(r, "Add a contact to "+t.Name), Team: t, New: true, Form: readContactForm(r.PostForm),
@@ -506,7 +498,7 @@ func (s *Server) updateContact(w http.ResponseWriter, r *http.Request, actor car
 		s.renderError(w, r, err)
 		return
 	}
-	if !s.mayManage(w, r, actor, cur.OrganisationID, "directory.contact.update", "PractitionerRole", cur.ID) || !s.readForm(w, r) {
+	if !s.mayManage(w, r, actor, cur.OrganisationID, "directory.contact.update", "PractitionerRole", cur.ID) || !s.parseForm(w, r) {
 		return
 	}
 	t, err := s.store.Team(ctx, cur.TeamID)
@@ -544,7 +536,7 @@ func (s *Server) updateContact(w http.ResponseWriter, r *http.Request, actor car
 }
 
 func (s *Server) removeContact(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	if !s.readForm(w, r) {
+	if !s.parseForm(w, r) {
 		return
 	}
 	c, err := s.store.RemoveContact(r.Context(), actor, r.PathValue("id"), formVersion(r))
@@ -585,7 +577,7 @@ func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request, acto
 		s.renderError(w, r, err)
 		return
 	}
-	if !s.mayManage(w, r, actor, cur.ID, "directory.organisation.update", "Organization", cur.ID) || !s.readForm(w, r) {
+	if !s.mayManage(w, r, actor, cur.ID, "directory.organisation.update", "Organization", cur.ID) || !s.parseForm(w, r) {
 		return
 	}
 	v := organisationEditView{Page: s.page(r, "Change "+cur.Name), Organisation: cur, Form: readOrganisationForm(r.PostForm)}
