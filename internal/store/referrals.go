@@ -676,10 +676,12 @@ func refuseReferral(action string, r care.ReferralTask, err error) error {
 // ChangeReferral moves a referral on: acknowledging, accepting, declining,
 // asking a question (on hold), taking it off hold, starting work,
 // completing, cancelling and the rest, as care.ReferralTask.Transition
-// allows for the actor on side. version is the version the actor's page
-// showed; when someone else changed the referral since, nothing is saved
-// and the error is a conflict, so of two people accepting at once exactly
-// one succeeds.
+// allows for the actor on side. An empty side means the side the move
+// belongs to (care.ReferralTask.SideFor), worked out in the transaction, so
+// a page need not load the referral first to learn it. version is the
+// version the actor's page showed; when someone else changed the referral
+// since, nothing is saved and the error is a conflict, so of two people
+// accepting at once exactly one succeeds.
 func (s *Store) ChangeReferral(ctx context.Context, actor care.Actor, id string, side care.ReferralSide, c care.ReferralChange, version int) (care.ReferralTask, error) {
 	if c.To == care.ReferralRedirected {
 		return care.ReferralTask{}, care.Errorf(care.KindInvalid, "Choose the service to redirect this referral to.")
@@ -694,8 +696,12 @@ func (s *Store) ChangeReferral(ctx context.Context, actor care.Actor, id string,
 		if !care.CanSeeReferral(actor, r) {
 			return refuse("referral.change", "Task", r.ID, r.PersonID, "not-on-side", errNoReferralAccess())
 		}
+		onSide := side
+		if onSide == "" {
+			onSide, _ = r.SideFor(actor, c.To)
+		}
 		c.At = t.now
-		next, rec, err := r.Transition(actor, side, c)
+		next, rec, err := r.Transition(actor, onSide, c)
 		if err != nil {
 			return refuseReferral("referral.change", r, err)
 		}
