@@ -254,20 +254,7 @@ func findTeamEntry(ctx context.Context, t *tx, id string) (care.Team, error) {
 }
 
 func findTeamPractices(ctx context.Context, t *tx, teamID string) ([]string, error) {
-	rows, err := t.query(ctx, `SELECT practice_id FROM team_practices WHERE team_id = ? ORDER BY practice_id`, teamID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryStrings(ctx, t, `SELECT practice_id FROM team_practices WHERE team_id = ? ORDER BY practice_id`, teamID)
 }
 
 // Team returns one team's directory entry, with the practices it covers.

@@ -501,15 +501,19 @@ func findItemViews(ctx context.Context, t *tx, actor care.Actor, m meetingRow, i
 		domain[i] = it.MDTAgendaItem
 	}
 	warnings := care.UnmetNeeds(domain, inv)
+	people := make([]string, len(items))
+	for i, it := range items {
+		people[i] = it.PersonID
+	}
+	byPerson, err := findAccessAll(ctx, t, actor, people)
+	if err != nil {
+		return nil, err
+	}
 	var out []MDTItemView
 	for _, it := range items {
 		v := MDTItemView{Item: it.MDTAgendaItem, AddedBy: it.addedByName, Late: it.late, Outcome: it.outcome,
 			Decisions: it.decisions, Discussed: it.discussed}
-		a, err := findAccess(ctx, t, actor, it.PersonID)
-		if err != nil {
-			return nil, err
-		}
-		if a.level != care.AccessNone {
+		if a := byPerson[it.PersonID]; a.level != care.AccessNone {
 			v.Named, v.PersonName, v.NHSNumber = true, a.person.FullName(), a.person.NHSNumber
 		}
 		if m.Finished() {
@@ -923,21 +927,9 @@ func (s *Store) SendDueAgendas(ctx context.Context, actor care.Actor, now time.T
 	}
 	sent := 0
 	err := s.write(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT id FROM mdt_meetings WHERE agenda_sent_at IS NULL AND finished_at IS NULL
+		ids, err := queryStrings(ctx, t, `SELECT id FROM mdt_meetings WHERE agenda_sent_at IS NULL AND finished_at IS NULL
 			AND agenda_closes_at <= ? ORDER BY agenda_closes_at, id LIMIT 200`, now)
 		if err != nil {
-			return err
-		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		if err := rows.Close(); err != nil {
 			return err
 		}
 		for _, id := range ids {
@@ -1405,22 +1397,10 @@ func sendPracticeOutcome(ctx context.Context, t *tx, actor care.Actor, m meeting
 		return "", nil
 	}
 	roles, marks := careRoleArgs()
-	rows, err := t.query(ctx, `SELECT DISTINCT u.id FROM memberships ms JOIN users u ON u.id = ms.user_id JOIN teams tm ON tm.id = ms.team_id
+	users, err := queryStrings(ctx, t, `SELECT DISTINCT u.id FROM memberships ms JOIN users u ON u.id = ms.user_id JOIN teams tm ON tm.id = ms.team_id
 		WHERE tm.organisation_id = ? AND u.disabled_at IS NULL AND ms.role IN (`+marks+`) ORDER BY u.id`,
 		append([]any{practiceID.String}, roles...)...)
 	if err != nil {
-		return "", err
-	}
-	var users []string
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			rows.Close()
-			return "", err
-		}
-		users = append(users, u)
-	}
-	if err := rows.Close(); err != nil {
 		return "", err
 	}
 	meeting := notify.Meeting{ID: m.ID, Title: m.Title, Start: m.Start}

@@ -118,24 +118,12 @@ func findReferral(ctx context.Context, t *tx, id string) (referralRow, error) {
 	if err := rows.Close(); err != nil {
 		return row, err
 	}
-	rows, err = t.query(ctx, `SELECT category FROM referral_missing_info WHERE referral_id = ?`, id)
+	cats, err := queryStrings(ctx, t, `SELECT category FROM referral_missing_info WHERE referral_id = ?`, id)
 	if err != nil {
 		return row, err
 	}
-	var cats []care.ReferralMissingInfo
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			rows.Close()
-			return row, err
-		}
-		cats = append(cats, care.ReferralMissingInfo(c))
-	}
-	if err := rows.Close(); err != nil {
-		return row, err
-	}
 	for _, c := range care.ReferralMissingInfoCategories() {
-		if slices.Contains(cats, care.ReferralMissingInfo(c.Code)) {
+		if slices.Contains(cats, c.Code) {
 			r.MissingInfo = append(r.MissingInfo, care.ReferralMissingInfo(c.Code))
 		}
 	}
