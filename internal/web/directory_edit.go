@@ -76,44 +76,29 @@ type entryPages[E any] struct {
 }
 
 func (s *Server) organisationPages() entryPages[care.Organisation] {
-	return entryPages[care.Organisation]{
-		typ: store.EntryOrganisation, resourceType: "Organization",
+	return entryPages[care.Organisation]{typ: store.EntryOrganisation, resourceType: "Organization",
 		load: s.store.Organisation, save: s.store.UpdateOrganisationDetails,
-		owner: func(o care.Organisation) string { return o.ID },
-		id:    func(o care.Organisation) string { return o.ID },
-		saved: func(o care.Organisation) string { return "/directory/organisations/" + o.ID + "?done=saved" },
-	}
+		owner: func(o care.Organisation) string { return o.ID }, id: func(o care.Organisation) string { return o.ID },
+		saved: func(o care.Organisation) string { return "/directory/organisations/" + o.ID + "?done=saved" }}
 }
 
 func (s *Server) teamPages() entryPages[care.Team] {
-	return entryPages[care.Team]{
-		typ: store.EntryTeam, resourceType: "Team",
-		load: s.store.Team, save: s.store.UpdateTeamDetails,
-		owner: func(t care.Team) string { return t.OrganisationID },
-		id:    func(t care.Team) string { return t.ID },
-		saved: func(t care.Team) string { return "/directory/teams/" + t.ID + "?done=saved" },
-	}
+	return entryPages[care.Team]{typ: store.EntryTeam, resourceType: "Team", load: s.store.Team, save: s.store.UpdateTeamDetails,
+		owner: func(t care.Team) string { return t.OrganisationID }, id: func(t care.Team) string { return t.ID },
+		saved: func(t care.Team) string { return "/directory/teams/" + t.ID + "?done=saved" }}
 }
 
 func (s *Server) servicePages() entryPages[care.Service] {
-	return entryPages[care.Service]{
-		typ: store.EntryService, resourceType: "HealthcareService",
-		load: s.store.Service, save: s.store.UpdateService,
-		owner: func(sv care.Service) string { return sv.OrganisationID },
-		id:    func(sv care.Service) string { return sv.ID },
-		saved: func(sv care.Service) string { return "/directory/services/" + sv.ID + "?done=saved" },
-	}
+	return entryPages[care.Service]{typ: store.EntryService, resourceType: "HealthcareService", load: s.store.Service,
+		save: s.store.UpdateService, owner: func(sv care.Service) string { return sv.OrganisationID },
+		id: func(sv care.Service) string { return sv.ID }, saved: func(sv care.Service) string { return "/directory/services/" + sv.ID + "?done=saved" }}
 }
 
 // contactPages: a contact has no page of its own; it is shown on its team's.
 func (s *Server) contactPages() entryPages[care.Contact] {
-	return entryPages[care.Contact]{
-		typ: store.EntryContact, resourceType: "PractitionerRole",
-		load: s.store.Contact, save: s.store.UpdateContact,
-		owner: func(c care.Contact) string { return c.OrganisationID },
-		id:    func(c care.Contact) string { return c.ID },
-		saved: func(c care.Contact) string { return "/directory/teams/" + c.TeamID + "?done=contact-saved" },
-	}
+	return entryPages[care.Contact]{typ: store.EntryContact, resourceType: "PractitionerRole", load: s.store.Contact,
+		save: s.store.UpdateContact, owner: func(c care.Contact) string { return c.OrganisationID },
+		id: func(c care.Contact) string { return c.ID }, saved: func(c care.Contact) string { return "/directory/teams/" + c.TeamID + "?done=contact-saved" }}
 }
 
 // manageable loads the entry the address names, for someone who looks
