@@ -11,8 +11,10 @@ import (
 )
 
 // This file keeps MDT meeting series, their core members, users' recurring
-// blocked times and the colleagues a coordinator can invite. Meetings,
-// agendas and actions are in mdt_meetings.go and mdt_actions.go.
+// blocked times and the colleagues a coordinator can invite. Meetings are
+// in mdt_meetings.go, with their agendas, attendance, pre-read packs and
+// outcomes in mdt_agenda.go, mdt_attendance.go, mdt_packs.go and
+// mdt_outcomes.go; actions are in mdt_actions.go.
 
 // mdtHorizon is how far ahead a series' meetings exist as rows, so they can
 // have agendas and invitees. The scheduling job keeps it rolling forward.
