@@ -16,17 +16,22 @@ import (
 
 // loadForChange loads a referral for a change and checks the form was
 // made from its current version, so a decision is never made on a referral
-// that has moved on since the page was shown.
-func loadForChange(ctx context.Context, t *tx, id string, version int) (referralRow, error) {
+// that has moved on since the page was shown, and that the actor is on one
+// of its sides; a refusal is audited as action.
+func loadForChange(ctx context.Context, t *tx, actor care.Actor, action, id string, version int) (care.ReferralTask, error) {
 	row, err := findReferral(ctx, t, id)
 	if err != nil {
-		return row, err
+		return row.task, err
 	}
-	if version != 0 && row.task.Version != version {
-		return row, care.Errorf(care.KindConflict, "This referral has changed since you opened it: it is now %s. Nothing you did has been saved: look at the referral again before you act on it.",
-			strings.ToLower(row.task.Status.Label()))
+	r := row.task
+	if version != 0 && r.Version != version {
+		return r, care.Errorf(care.KindConflict, "This referral has changed since you opened it: it is now %s. Nothing you did has been saved: look at the referral again before you act on it.",
+			strings.ToLower(r.Status.Label()))
 	}
-	return row, nil
+	if !care.CanSeeReferral(actor, r) {
+		return r, refuse(action, "Task", r.ID, r.PersonID, "not-on-side", errNoReferralAccess())
+	}
+	return r, nil
 }
 
 // refuseReferral turns a domain refusal into an audited one.
@@ -52,13 +57,9 @@ func (s *Store) ChangeReferral(ctx context.Context, actor care.Actor, id string,
 	}
 	var out care.ReferralTask
 	err := s.personWrite(ctx, actor, func(t *tx) error {
-		row, err := loadForChange(ctx, t, id, version)
+		r, err := loadForChange(ctx, t, actor, "referral.change", id, version)
 		if err != nil {
 			return err
-		}
-		r := row.task
-		if !care.CanSeeReferral(actor, r) {
-			return refuse("referral.change", "Task", r.ID, r.PersonID, "not-on-side", errNoReferralAccess())
 		}
 		onSide := side
 		if onSide == "" {
@@ -152,13 +153,9 @@ func saveChange(ctx context.Context, t *tx, actor care.Actor, was, next care.Ref
 func (s *Store) RedirectReferral(ctx context.Context, actor care.Actor, id, targetServiceID, reason, note string, version int) (care.ReferralTask, error) {
 	var out care.ReferralTask
 	err := s.personWrite(ctx, actor, func(t *tx) error {
-		row, err := loadForChange(ctx, t, id, version)
+		r, err := loadForChange(ctx, t, actor, "referral.redirect", id, version)
 		if err != nil {
 			return err
-		}
-		r := row.task
-		if !care.CanSeeReferral(actor, r) {
-			return refuse("referral.redirect", "Task", r.ID, r.PersonID, "not-on-side", errNoReferralAccess())
 		}
 		c := care.ReferralChange{To: care.ReferralRedirected, Reason: reason, Note: note, At: t.now}
 		var target care.Service
@@ -236,13 +233,9 @@ func (s *Store) RedirectReferral(ctx context.Context, actor care.Actor, id, targ
 // manager (care.ReferralTask.Assign).
 func (s *Store) AssignReferral(ctx context.Context, actor care.Actor, id, userID string, version int) error {
 	return s.personWrite(ctx, actor, func(t *tx) error {
-		row, err := loadForChange(ctx, t, id, version)
+		r, err := loadForChange(ctx, t, actor, "referral.assign", id, version)
 		if err != nil {
 			return err
-		}
-		r := row.task
-		if !care.CanSeeReferral(actor, r) {
-			return refuse("referral.assign", "Task", r.ID, r.PersonID, "not-on-side", errNoReferralAccess())
 		}
 		name := ""
 		if userID != "" {
