@@ -442,6 +442,23 @@ func (r ReferralTask) SidesOf(a Actor) []ReferralSide {
 	return sides
 }
 
+// SideFor returns the side the actor makes the move to on: the receiving
+// team for the moves only it can make, the referrer for the others. When
+// the actor may not make the move at all, ok is false and side is the one
+// whose refusal explains it best: the receiving side when the actor is on
+// it, otherwise the referrer's.
+func (r ReferralTask) SideFor(a Actor, to ReferralStatus) (side ReferralSide, ok bool) {
+	for _, side := range []ReferralSide{ReceiverSide, ReferrerSide} {
+		if slices.Contains(r.Moves(a, side), to) {
+			return side, true
+		}
+	}
+	if r.CanActFor(a, ReceiverSide) {
+		return ReceiverSide, false
+	}
+	return ReferrerSide, false
+}
+
 // ValidateForSending checks that the referral says everything the receiving
 // team needs before it can be sent. The field names match the referral form.
 func (r ReferralTask) ValidateForSending() error {

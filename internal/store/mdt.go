@@ -11,8 +11,10 @@ import (
 )
 
 // This file keeps MDT meeting series, their core members, users' recurring
-// blocked times and the colleagues a coordinator can invite. Meetings,
-// agendas and actions are in mdt_meetings.go and mdt_actions.go.
+// blocked times and the colleagues a coordinator can invite. Meetings are
+// in mdt_meetings.go, with their agendas, attendance, pre-read packs and
+// outcomes in mdt_agenda.go, mdt_attendance.go, mdt_packs.go and
+// mdt_outcomes.go; actions are in mdt_actions.go.
 
 // mdtHorizon is how far ahead a series' meetings exist as rows, so they can
 // have agendas and invitees. The scheduling job keeps it rolling forward.
@@ -258,19 +260,8 @@ func findSeries(ctx context.Context, t *tx, id string) (seriesRow, error) {
 	if err != nil {
 		return sr, err
 	}
-	rows, err := t.query(ctx, `SELECT user_id FROM mdt_core_members WHERE series_id = ? ORDER BY user_id`, id)
-	if err != nil {
-		return sr, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			return sr, err
-		}
-		sr.CoreMembers = append(sr.CoreMembers, u)
-	}
-	return sr, rows.Err()
+	sr.CoreMembers, err = queryStrings(ctx, t, `SELECT user_id FROM mdt_core_members WHERE series_id = ? ORDER BY user_id`, id)
+	return sr, err
 }
 
 // scheduleSeries makes sure the series' meetings exist from now up to the
@@ -334,21 +325,9 @@ func (s *Store) ScheduleMDTMeetings(ctx context.Context, actor care.Actor, now t
 	}
 	created := 0
 	err := s.write(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT id FROM mdt_series WHERE last_date = '' OR last_date >= ? ORDER BY id`,
+		ids, err := queryStrings(ctx, t, `SELECT id FROM mdt_series WHERE last_date = '' OR last_date >= ? ORDER BY id`,
 			care.CivilDateOf(now.In(t.cal.Location())).String())
 		if err != nil {
-			return err
-		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		if err := rows.Close(); err != nil {
 			return err
 		}
 		for _, id := range ids {

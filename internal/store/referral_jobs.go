@@ -34,22 +34,14 @@ func (s *Store) EscalateOverdueReferrals(ctx context.Context) (int, error) {
 	for {
 		var ids []string
 		err := s.read(ctx, func(t *tx) error {
-			rows, err := t.query(ctx, `SELECT id FROM referrals WHERE escalate_at IS NOT NULL AND escalate_at < ?
+			due, err := queryStrings(ctx, t, `SELECT id FROM referrals WHERE escalate_at IS NOT NULL AND escalate_at < ?
 				ORDER BY escalate_at, id LIMIT ?`, t.now, escalationBatch)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var id string
-				if err := rows.Scan(&id); err != nil {
-					return err
-				}
+			for _, id := range due {
 				if !seen[id] {
 					ids = append(ids, id)
 				}
 			}
-			return rows.Err()
+			return err
 		})
 		if err != nil || len(ids) == 0 {
 			return total, err

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -405,20 +406,13 @@ func (s *Server) calendarEvent(r *http.Request, m store.MDTMeetingSummary) ical.
 	if h, _, ok := strings.Cut(host, ":"); ok {
 		host = h
 	}
-	e := ical.Event{UID: m.ID + "@" + cmpOr(host, "joinedup"), Start: m.Start, End: m.End, Title: m.Title, Place: m.Place,
+	e := ical.Event{UID: m.ID + "@" + cmp.Or(host, "joinedup"), Start: m.Start, End: m.End, Title: m.Title, Place: m.Place,
 		RemoteLink: m.RemoteLink, URL: s.baseURL(r) + "/mdt/meetings/" + m.ID,
 		Description: "The agenda and pre-read packs are in joinedup."}
 	if !m.FinishedAt.IsZero() {
 		e.Description = "This meeting has finished; its outcomes are in joinedup."
 	}
 	return e
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func (s *Server) writeCalendar(w http.ResponseWriter, r *http.Request, cal ical.Calendar, filename string) {

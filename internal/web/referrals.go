@@ -425,17 +425,6 @@ func movesFor(r care.ReferralTask, actor care.Actor, side care.ReferralSide) []m
 	return out
 }
 
-// sideFor is the side the actor makes a move to to on: the receiving team
-// for the moves only it can make, the referrer for the others.
-func sideFor(r care.ReferralTask, actor care.Actor, to care.ReferralStatus) (care.ReferralSide, bool) {
-	for _, side := range []care.ReferralSide{care.ReceiverSide, care.ReferrerSide} {
-		if slices.Contains(r.Moves(actor, side), to) {
-			return side, true
-		}
-	}
-	return "", false
-}
-
 type referralView struct {
 	Page
 	V               store.ReferralView
@@ -678,39 +667,29 @@ func (s *Server) moveForm(r *http.Request, rv store.ReferralView, to care.Referr
 	return v
 }
 
-// loadMove loads the referral and checks the actor can make the move,
-// rendering the refusal when not.
-func (s *Server) loadMove(w http.ResponseWriter, r *http.Request, actor care.Actor) (store.ReferralView, care.ReferralStatus, care.ReferralSide, bool) {
-	if !s.requireReferralRole(w, r, actor) {
-		return store.ReferralView{}, "", "", false
-	}
-	rv, err := s.store.Referral(r.Context(), actor, r.PathValue("id"))
-	if err != nil {
-		s.renderError(w, r, err)
-		return rv, "", "", false
-	}
+// moveTo is the status a move page asks for, or false for one that is not
+// a move a form makes.
+func moveTo(r *http.Request) (care.ReferralStatus, bool) {
 	to := care.ReferralStatus(r.PathValue("to"))
-	if !to.Valid() || to == care.ReferralRedirected || to == care.ReferralDraft {
-		s.renderError(w, r, care.Errorf(care.KindNotFound, "Page not found"))
-		return rv, "", "", false
-	}
-	side, ok := sideFor(rv.Task, actor, to)
-	if !ok {
-		// Ask the state machine why, so the refusal says it plainly.
-		side = care.ReceiverSide
-		if !slices.Contains(rv.Task.SidesOf(actor), side) {
-			side = care.ReferrerSide
-		}
-	}
-	return rv, to, side, true
+	return to, to.Valid() && to != care.ReferralRedirected && to != care.ReferralDraft
 }
 
 func (s *Server) movePage(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	rv, to, side, ok := s.loadMove(w, r, actor)
-	if !ok {
+	if !s.requireReferralRole(w, r, actor) {
 		return
 	}
-	if _, allowed := sideFor(rv.Task, actor, to); !allowed {
+	rv, err := s.store.ReferralHeading(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	to, ok := moveTo(r)
+	if !ok {
+		s.renderError(w, r, care.Errorf(care.KindNotFound, "Page not found"))
+		return
+	}
+	if side, allowed := rv.Task.SideFor(actor, to); !allowed {
+		// Ask the state machine why, so the refusal says it plainly.
 		_, _, err := rv.Task.Transition(actor, side, care.ReferralChange{To: to, At: time.Now()})
 		if err == nil || care.IsKind(err, care.KindInvalid) && len(care.FieldsOf(err)) > 0 {
 			err = care.Errorf(care.KindInvalid, "This referral cannot be moved that way now.")
@@ -721,12 +700,17 @@ func (s *Server) movePage(w http.ResponseWriter, r *http.Request, actor care.Act
 	s.render(w, r, http.StatusOK, "referral-move", s.moveForm(r, rv, to, url.Values{}, nil))
 }
 
+// moveSubmit makes a move in one store transaction, which works out the
+// side the actor makes it on. The referral is loaded here only to show the
+// form again with its problems; nothing here marks the thread read.
 func (s *Server) moveSubmit(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	if !s.parseForm(w, r) {
+	if !s.parseForm(w, r) || !s.requireReferralRole(w, r, actor) {
 		return
 	}
-	rv, to, side, ok := s.loadMove(w, r, actor)
+	id := r.PathValue("id")
+	to, ok := moveTo(r)
 	if !ok {
+		s.renderError(w, r, care.Errorf(care.KindNotFound, "Page not found"))
 		return
 	}
 	version, err := strconv.Atoi(r.PostForm.Get("version"))
@@ -736,8 +720,13 @@ func (s *Server) moveSubmit(w http.ResponseWriter, r *http.Request, actor care.A
 	}
 	c := care.ReferralChange{To: to, Reason: r.PostForm.Get("reason"), Note: r.PostForm.Get("note"),
 		Alternative: r.PostForm.Get("alternative"), Outcome: care.ReferralOutcome(r.PostForm.Get("outcome"))}
-	_, err = s.store.ChangeReferral(r.Context(), actor, rv.Task.ID, side, c, version)
+	_, err = s.store.ChangeReferral(r.Context(), actor, id, "", c, version)
 	if care.IsKind(err, care.KindInvalid) && len(care.FieldsOf(err)) > 0 {
+		rv, verr := s.store.ReferralHeading(r.Context(), actor, id)
+		if verr != nil {
+			s.renderError(w, r, verr)
+			return
+		}
 		s.render(w, r, http.StatusBadRequest, "referral-move", s.moveForm(r, rv, to, r.PostForm, care.FieldsOf(err)))
 		return
 	}
@@ -745,7 +734,7 @@ func (s *Server) moveSubmit(w http.ResponseWriter, r *http.Request, actor care.A
 		s.renderError(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/referrals/"+rv.Task.ID+"?done=moved", http.StatusSeeOther)
+	http.Redirect(w, r, "/referrals/"+id+"?done=moved", http.StatusSeeOther)
 }
 
 // ---- Redirecting ----
@@ -831,7 +820,7 @@ func (s *Server) redirectPage(w http.ResponseWriter, r *http.Request, actor care
 		s.renderError(w, r, err)
 		return
 	}
-	if _, ok := sideFor(rv.Task, actor, care.ReferralRedirected); !ok {
+	if _, ok := rv.Task.SideFor(actor, care.ReferralRedirected); !ok {
 		_, err := rv.Task.Redirect(actor, care.ReferralChange{At: time.Now(), Reason: string(care.RejectWrongService),
 			Target: care.ReferralLink{ReferralID: "x", ServiceID: "x", TeamID: "x"}})
 		if err == nil {
