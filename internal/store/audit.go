@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"database/sql"
 	"time"
 
@@ -27,6 +28,11 @@ func (t *tx) appendAudit(ctx context.Context, actor care.Actor, e auditEntry) er
 	if e.Outcome == "" {
 		e.Outcome = audit.OutcomeSuccess
 	}
+	if t.heldAudits != nil {
+		// A read in readAudited: the row is written after it.
+		*t.heldAudits = append(*t.heldAudits, e)
+		return nil
+	}
 	ev := audit.Event{
 		ID:           newID(),
 		At:           t.now,
@@ -50,28 +56,30 @@ func (t *tx) appendAudit(ctx context.Context, actor care.Actor, e auditEntry) er
 	return err
 }
 
-// readAudits collects the audit entries of a read, to be written after it.
-type readAudits struct{ entries []auditEntry }
-
-func (r *readAudits) add(e auditEntry) { r.entries = append(r.entries, e) }
-
 // readAudited runs fn in a read-only transaction (on SQLite, on the reader
-// pool, so reads run side by side instead of queueing for the writer), then
-// writes the audit entries fn added in a write transaction of their own,
-// which on SQLite shares its commit with other requests' (writer.go). It
-// returns only once those entries are durable, so a read is never shown
-// without its audit row. fn decides access on its snapshot; the audit rows
-// record that decision a moment later.
-func (s *Store) readAudited(ctx context.Context, actor care.Actor, fn func(t *tx, audits *readAudits) error) error {
-	var audits readAudits
-	if err := s.read(ctx, func(t *tx) error { return fn(t, &audits) }); err != nil {
+// pool, so reads run side by side instead of queueing for the writer), with
+// every t.appendAudit it makes held back, then writes those audit rows in a
+// write transaction of their own, which on SQLite shares its commit with
+// other requests' (writer.go). It returns only once the rows are durable,
+// so a read is never shown without its audit row. fn decides access on its
+// snapshot; the rows record that decision a moment later. fn must not write
+// anything else: the read-only transaction refuses it. A refusal fn returns
+// (refuse) is audited as personWrite audits one.
+func (s *Store) readAudited(ctx context.Context, actor care.Actor, fn func(*tx) error) error {
+	var held []auditEntry
+	err := s.read(ctx, func(t *tx) error {
+		t.heldAudits = &held
+		return fn(t)
+	})
+	var refusal *personRefusal
+	if errors.As(err, &refusal) {
+		return s.denied(ctx, actor, refusal.entry, refusal.err)
+	}
+	if err != nil || len(held) == 0 {
 		return err
 	}
-	if len(audits.entries) == 0 {
-		return nil
-	}
 	return s.write(ctx, func(t *tx) error {
-		for _, e := range audits.entries {
+		for _, e := range held {
 			if err := t.appendAudit(ctx, actor, e); err != nil {
 				return err
 			}
@@ -237,7 +245,7 @@ func (s *Store) ListAudit(ctx context.Context, actor care.Actor, f AuditFilter) 
 		f.Limit = 100
 	}
 	var list []audit.Row
-	err := s.readAudited(ctx, actor, func(t *tx, audits *readAudits) error {
+	err := s.readAudited(ctx, actor, func(t *tx) error {
 		where, args := "WHERE 1 = 1", []any{}
 		if f.PersonID != "" {
 			where += " AND person_id = ?"
@@ -254,8 +262,7 @@ func (s *Store) ListAudit(ctx context.Context, actor care.Actor, f AuditFilter) 
 		}, args...); err != nil {
 			return err
 		}
-		audits.add(auditEntry{Action: "audit.list", ResourceType: "AuditEvent", PersonID: f.PersonID})
-		return nil
+		return t.appendAudit(ctx, actor, auditEntry{Action: "audit.list", ResourceType: "AuditEvent", PersonID: f.PersonID})
 	})
 	return list, err
 }

@@ -361,7 +361,7 @@ func (s *Store) SetObjection(ctx context.Context, actor care.Actor, personID str
 // refused, and the refusal audited.
 func (s *Store) PersonRecord(ctx context.Context, actor care.Actor, personID string) (care.PersonRecord, error) {
 	var rec care.PersonRecord
-	err := s.personWrite(ctx, actor, func(t *tx) error {
+	err := s.readAudited(ctx, actor, func(t *tx) error {
 		var err error
 		rec, err = readRecord(ctx, t, actor, personID, "person.read")
 		return err

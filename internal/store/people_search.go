@@ -27,7 +27,7 @@ func (s *Store) SearchPeople(ctx context.Context, actor care.Actor, q care.Perso
 			care.Errorf(care.KindForbidden, "Your role does not search for people."))
 	}
 	var list []care.PersonSummary
-	err := s.write(ctx, func(t *tx) error {
+	err := s.readAudited(ctx, actor, func(t *tx) error {
 		by, query, args := "nhs-number", `SELECT id FROM people WHERE nhs_number = ?`, []any{string(q.NHSNumber)}
 		if !q.ByNHSNumber() {
 			by = "name-and-birth-date"
@@ -60,7 +60,7 @@ func (s *Store) MyPeople(ctx context.Context, actor care.Actor) ([]care.PersonSu
 			care.Errorf(care.KindForbidden, "Your role does not search for people."))
 	}
 	var list []care.PersonSummary
-	err := s.write(ctx, func(t *tx) error {
+	err := s.readAudited(ctx, actor, func(t *tx) error {
 		ids, err := queryStrings(ctx, t, `SELECT p.id FROM care_team_members m JOIN people p ON p.id = m.person_id
 			WHERE m.user_id = ? AND m.removed_at IS NULL ORDER BY p.family_name_folded, p.given_name_folded, p.id LIMIT ?`,
 			actor.UserID, maxSearchResults)

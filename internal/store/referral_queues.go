@@ -185,7 +185,7 @@ func (s *Store) IncomingReferrals(ctx context.Context, actor care.Actor, view st
 		view = IncomingNew
 	}
 	q := IncomingQueue{View: view, Counts: map[string]int{}}
-	err := s.write(ctx, func(t *tx) error {
+	err := s.readAudited(ctx, actor, func(t *tx) error {
 		team := actor.Acting.TeamID
 		for _, v := range IncomingViews {
 			where, args := incomingCount(v, actor, t.now)
@@ -256,7 +256,7 @@ func (s *Store) SentReferrals(ctx context.Context, actor care.Actor, status care
 	if status.Valid() {
 		l.Status = status
 	}
-	err := s.write(ctx, func(t *tx) error {
+	err := s.readAudited(ctx, actor, func(t *tx) error {
 		team := actor.Acting.TeamID
 		rows, err := t.query(ctx, `SELECT status, COUNT(*) FROM referrals WHERE from_team_id = ? AND is_open = 1 GROUP BY status`, team)
 		if err != nil {

@@ -173,7 +173,7 @@ func auditReferralRead(ctx context.Context, t *tx, actor care.Actor, r care.Refe
 // message is marked read and no outcome seen. The read is audited.
 func (s *Store) ReferralHeading(ctx context.Context, actor care.Actor, id string) (ReferralView, error) {
 	var v ReferralView
-	err := s.personWrite(ctx, actor, func(t *tx) error {
+	err := s.readAudited(ctx, actor, func(t *tx) error {
 		var err error
 		if v, _, err = findReferralHeading(ctx, t, actor, id); err != nil {
 			return err

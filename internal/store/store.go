@@ -286,6 +286,9 @@ type tx struct {
 	dialect Dialect
 	now     time.Time
 	cal     *care.Calendar
+	// heldAudits, when set, collects the audit entries of a read made by
+	// readAudited instead of writing them (audit.go).
+	heldAudits *[]auditEntry
 }
 
 func (s *Store) begin(ctx context.Context, write bool) (*tx, error) {
