@@ -72,6 +72,8 @@ type Store struct {
 	// (checkpoint.go); nil on PostgreSQL.
 	checkpoints   *checkpointer
 	checkpointsDB *sql.DB
+	// sessions caches signed-in sessions (session_cache.go).
+	sessions sessionCache
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" or a
