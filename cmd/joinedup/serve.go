@@ -138,7 +138,11 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 		url = sf.baseURL
 	}
 	runner, err := jobs.NewRunner(log, metrics, append([]jobs.Job{
-		{Name: "seal-audit", Interval: time.Second, Run: func(ctx context.Context) error {
+		// Sealing runs when audit rows have been written (at most once a
+		// second, so rows are sealed in batches) and on every instance,
+		// which is safe: the chain head's lock makes sealers take turns
+		// and each row is sealed once.
+		{Name: "seal-audit", Interval: time.Second, Wake: st.AuditWritten(), PerInstance: true, Run: func(ctx context.Context) error {
 			_, err := st.SealAudit(ctx)
 			return err
 		}},

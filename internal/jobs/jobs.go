@@ -9,6 +9,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"log/slog"
@@ -24,9 +25,18 @@ type Job struct {
 	Interval time.Duration
 	Run      func(ctx context.Context) error
 	// PerInstance marks work every instance must do for itself, such as
-	// catching its in-memory index up with the database. Other jobs are
-	// shared: one run per interval across the instances.
+	// catching its in-memory index up with the database, or work that is
+	// idempotent per row and cheap to share, such as sealing the audit
+	// rows this instance wrote. Other jobs are shared: one run per
+	// interval across the instances.
 	PerInstance bool
+	// Wake, when set, says there may be work: the job then runs when woken,
+	// but never more often than Interval, and otherwise only every
+	// Backstop, so an idle server does no idle work.
+	Wake <-chan struct{}
+	// Backstop is how often a job with Wake runs when never woken; zero
+	// means a minute.
+	Backstop time.Duration
 }
 
 // A Claimer decides which instance runs a shared job's next run: Claim
@@ -112,14 +122,27 @@ func (r *Runner) Run(ctx context.Context) {
 }
 
 func (r *Runner) loop(ctx context.Context, j Job) {
-	t := time.NewTicker(j.Interval)
+	every := j.Interval
+	if j.Wake != nil {
+		every = cmp.Or(j.Backstop, time.Minute)
+	}
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
+		last := time.Now()
 		r.once(ctx, j)
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-j.Wake:
+			// Work that arrives together is done together: at most one
+			// run per interval.
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(j.Interval - time.Since(last)):
+			}
 		}
 	}
 }

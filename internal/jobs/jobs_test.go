@@ -172,3 +172,41 @@ func TestCoordinatedRunnersShareSharedJobsOnly(t *testing.T) {
 		t.Error("no skipped ticks counted, though two runners tick for one run")
 	}
 }
+
+// TestWokenJobRunsOnWorkNotOnATimer checks a job with Wake does nothing
+// while idle, runs soon after being woken, and runs once for many wakes
+// that arrive together.
+func TestWokenJobRunsOnWorkNotOnATimer(t *testing.T) {
+	var runs atomic.Int32
+	wake := make(chan struct{}, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	r, err := NewRunner(slog.New(slog.NewTextHandler(io.Discard, nil)), prometheus.NewRegistry(),
+		Job{Name: "seal", Interval: 30 * time.Millisecond, Wake: wake, Backstop: time.Hour, PerInstance: true,
+			Run: func(context.Context) error { runs.Add(1); return nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	go r.Run(ctx)
+	time.Sleep(150 * time.Millisecond)
+	if n := runs.Load(); n != 1 {
+		t.Fatalf("an idle job ran %d times in five intervals, want once (at start)", n)
+	}
+	for range 20 {
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runs.Load() < 2 {
+		if time.Now().After(deadline) {
+			t.Fatal("a woken job did not run")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if n := runs.Load(); n > 3 {
+		t.Errorf("twenty wakes at once made %d runs, want at most 2 after the first", n-1)
+	}
+}

@@ -48,6 +48,7 @@ func (t *tx) appendAudit(ctx context.Context, actor care.Actor, e auditEntry) er
 		Outcome:      e.Outcome,
 		Detail:       e.Detail,
 	}
+	t.audited = true
 	_, err := t.exec(ctx, `INSERT INTO audit_events (id, occurred_at, user_id, role, team_id, action,
 		resource_type, resource_id, person_id, ip, reason, outcome, detail, digest)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -142,3 +142,39 @@ func TestReadingTheAuditTrailIsAudited(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditWrittenSignalsOnlyAuditedCommits checks the sealer is woken by a
+// committed change that wrote audit rows, and not by its own sealing, so an
+// idle server does no sealing work.
+func TestAuditWrittenSignalsOnlyAuditedCommits(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		drain := func() bool {
+			select {
+			case <-s.AuditWritten():
+				return true
+			default:
+				return false
+			}
+		}
+		drain()
+		if err := s.RecordDenied(ctx, care.SystemActor("test"), "test.action", "Thing", "x", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		if !drain() {
+			t.Fatal("no signal after an audited commit")
+		}
+		if n, err := s.SealAudit(ctx); err != nil || n == 0 {
+			t.Fatalf("sealed %d, %v", n, err)
+		}
+		if drain() {
+			t.Fatal("sealing woke the sealer")
+		}
+		if _, err := s.SealAudit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if drain() {
+			t.Fatal("an empty seal woke the sealer")
+		}
+	})
+}

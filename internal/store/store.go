@@ -74,13 +74,17 @@ type Store struct {
 	checkpointsDB *sql.DB
 	// sessions caches signed-in sessions (session_cache.go).
 	sessions sessionCache
+	// auditWritten is signalled, without blocking, after a transaction
+	// that wrote audit rows commits, so the sealer runs when there is
+	// something to seal rather than on a timer.
+	auditWritten chan struct{}
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" or a
 // "postgres://" URL. It checks the database is reachable but does not
 // migrate it. Errors are one plain sentence, fit to show an operator.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
-	s := &Store{now: opts.Now, log: opts.Logger, cal: opts.Calendar}
+	s := &Store{now: opts.Now, log: opts.Logger, cal: opts.Calendar, auditWritten: make(chan struct{}, 1)}
 	if s.cal == nil {
 		return nil, errors.New("the store needs a working calendar (Options.Calendar)")
 	}
@@ -291,6 +295,9 @@ type tx struct {
 	// heldAudits, when set, collects the audit entries of a read made by
 	// readAudited instead of writing them (audit.go).
 	heldAudits *[]auditEntry
+	// audited says appendAudit wrote a row, so the sealer is told after
+	// the commit.
+	audited bool
 }
 
 func (s *Store) begin(ctx context.Context, write bool) (*tx, error) {
@@ -324,6 +331,9 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 		if r.err != nil {
 			return s.classify(r.err)
 		}
+		if r.audited {
+			s.signalAudit()
+		}
 		return nil
 	}
 	t, err := s.begin(ctx, true)
@@ -337,8 +347,22 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 	if err := t.tx.Commit(); err != nil {
 		return s.classify(err)
 	}
+	if t.audited {
+		s.signalAudit()
+	}
 	return nil
 }
+
+func (s *Store) signalAudit() {
+	select {
+	case s.auditWritten <- struct{}{}:
+	default:
+	}
+}
+
+// AuditWritten receives after a write that added audit rows has
+// committed, for the job that seals them.
+func (s *Store) AuditWritten() <-chan struct{} { return s.auditWritten }
 
 // read runs fn in a read-only transaction, so it sees one consistent snapshot.
 func (s *Store) read(ctx context.Context, fn func(*tx) error) error {

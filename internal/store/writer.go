@@ -48,6 +48,8 @@ type writeResult struct {
 	err      error
 	panicked any
 	stack    []byte
+	// audited says the transaction appended audit rows.
+	audited bool
 }
 
 // groupWriter owns SQLite's single writer connection.
@@ -240,6 +242,7 @@ func (w *groupWriter) runMember(sqlTx *sql.Tx, r *writeRequest) (result writeRes
 	}
 	t := &tx{tx: sqlTx, dialect: w.dialect, now: w.now().UTC().Truncate(time.Microsecond), cal: w.cal}
 	result = callRecovering(t, r.fn)
+	result.audited = t.audited
 	if result.err == nil && result.panicked == nil {
 		if _, err := sqlTx.ExecContext(ctx, "RELEASE request"); err != nil {
 			return writeResult{err: err}, true
