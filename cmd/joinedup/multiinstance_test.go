@@ -199,6 +199,7 @@ func startInstance(t *testing.T, n int, dsn string) *instance {
 	}
 	go func() {
 		lines := bufio.NewScanner(stderr)
+		lines.Buffer(nil, 1<<20)
 		for lines.Scan() {
 			line := lines.Text()
 			fmt.Fprintln(in.log, line)
@@ -206,6 +207,9 @@ func startInstance(t *testing.T, n int, dsn string) *instance {
 				in.serving <- m[1]
 			}
 		}
+		// A line too long to scan must not leave the process blocked on a
+		// full pipe.
+		io.Copy(in.log, stderr)
 		in.err = cmd.Wait()
 		close(in.done)
 	}()
@@ -471,7 +475,9 @@ type harnessPerson struct{ id, nhs string }
 // checking the sent list.
 func (lc *loadClient) gpLoad(ctx context.Context, w *world, me int) {
 	plan := w.people[me]
-	section, field := []string{"goals", "needs"}[me%2], []string{"goals", "needs"}[me%2]
+	// Each GP keeps to one section of one person's plan, so their saves do
+	// not conflict; the section's one field has the section's name.
+	section := []string{"goals", "needs"}[me%2]
 	for i := 0; ctx.Err() == nil; i++ {
 		p := w.people[(i+me)%len(w.people)]
 		lc.get("/directory?need=personal-care&postcode=E5+0PQ")
@@ -493,7 +499,7 @@ func (lc *loadClient) gpLoad(ctx context.Context, w *world, me int) {
 			if page, ok := lc.get(path + "/edit"); ok {
 				if m := versionField.FindStringSubmatch(page.body); m != nil {
 					text := lc.token()
-					if r, ok := lc.post(path, url.Values{"version": {m[1]}, field: {text}}, false); ok {
+					if r, ok := lc.post(path, url.Values{"version": {m[1]}, section: {text}}, false); ok {
 						base, _ := strconv.Atoi(m[1])
 						lc.rec.ack(ack{kind: "plan", key: text, extra: plan.id + " section=" + section + " version=" + strconv.Itoa(base+1), instance: r.in})
 					}
@@ -518,6 +524,8 @@ func (lc *loadClient) socialWorkerLoad(ctx context.Context, w *world) {
 					if r, ok := lc.post("/referrals/"+id+"/move/received", url.Values{"version": {m[1]}}, false); ok {
 						lc.rec.ack(ack{kind: "move", key: id, extra: "received", instance: r.in})
 					}
+				} else {
+					lc.rec.problem("%s: no version on the page of referral %s", lc.name, id)
 				}
 			}
 			lc.message(id)
