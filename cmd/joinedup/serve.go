@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -137,7 +139,7 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 	if sf.baseURL != "" {
 		url = sf.baseURL
 	}
-	runner, err := jobs.NewRunner(log, metrics, append([]jobs.Job{
+	jobList := append([]jobs.Job{
 		// Sealing runs when audit rows have been written (at most once a
 		// second, so rows are sealed in batches) and on every instance,
 		// which is safe: the chain head's lock makes sealers take turns
@@ -173,7 +175,13 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 			_, err := st.ScheduleMDTMeetings(ctx, care.SystemActor("mdt scheduling"), time.Now())
 			return err
 		}},
-	}, referralJobs(st, sf.smtp.mailer(url), log)...)...)
+	}, referralJobs(st, sf.smtp.mailer(url), log)...)
+	jobList, err = withIntervals(jobList, e.getenv(jobIntervalsEnv))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	runner, err := jobs.NewRunner(log, metrics, jobList...)
 	if err != nil {
 		ln.Close()
 		return err
@@ -210,6 +218,34 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 		return nil
 	}
 	return result
+}
+
+// jobIntervalsEnv names the environment variable that changes background
+// jobs' intervals, as "escalate-referrals=1s,email-alerts=1s". It is not a
+// flag and --help does not list it: the intervals above suit every
+// deployment. It is there so that a test of several instances sees minutes
+// of background work in seconds.
+const jobIntervalsEnv = "JOINEDUP_JOB_INTERVALS"
+
+// withIntervals gives the jobs spec names the intervals it sets, refusing a
+// job that does not exist or an interval that is not a positive duration.
+func withIntervals(list []jobs.Job, spec string) ([]jobs.Job, error) {
+	if strings.TrimSpace(spec) == "" {
+		return list, nil
+	}
+	for _, item := range strings.Split(spec, ",") {
+		name, value, ok := strings.Cut(strings.TrimSpace(item), "=")
+		d, err := time.ParseDuration(value)
+		if !ok || err != nil || d <= 0 {
+			return nil, fmt.Errorf("%s: %q is not a job and its interval, such as escalate-referrals=1s", jobIntervalsEnv, item)
+		}
+		i := slices.IndexFunc(list, func(j jobs.Job) bool { return j.Name == name })
+		if i < 0 {
+			return nil, fmt.Errorf("%s: there is no background job called %q", jobIntervalsEnv, name)
+		}
+		list[i].Interval = d
+	}
+	return list, nil
 }
 
 // displayAddr turns a listening address into one a browser can open.

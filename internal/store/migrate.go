@@ -55,11 +55,29 @@ func (s *Store) ensureMigrationTable(ctx context.Context) error {
 	if s.dialect == Postgres {
 		ts = "TIMESTAMPTZ"
 	}
-	_, err := s.writer.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	create := `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY,
 		name TEXT NOT NULL,
-		applied_at `+ts+` NOT NULL)`)
-	return err
+		applied_at ` + ts + ` NOT NULL)`
+	if s.dialect != Postgres {
+		_, err := s.writer.ExecContext(ctx, create)
+		return err
+	}
+	// CREATE TABLE IF NOT EXISTS is not safe against a concurrent create:
+	// instances starting together on an empty database would fail on
+	// PostgreSQL's catalogue. The lock Migrate takes makes them take turns.
+	tx, err := s.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7408315)`); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, create); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 func (s *Store) appliedVersions(ctx context.Context, t *tx) (map[int]bool, error) {
