@@ -54,7 +54,9 @@ func deliverEmails(ctx context.Context, box emailOutbox, send func(ctx context.C
 			log.Warn("email alert not sent; will retry", "user", p.UserID, "err", err)
 			continue
 		}
-		if err := box.MarkEmailed(ctx, p.NotificationIDs); err != nil {
+		// Once sent, the email is marked even if the server is stopping, or
+		// another instance would send it again.
+		if err := box.MarkEmailed(context.WithoutCancel(ctx), p.NotificationIDs); err != nil {
 			return sent, err
 		}
 		sent++
