@@ -129,6 +129,13 @@ var rules = []rule{
 		f.Value /= 1000
 		return []figure{f}
 	}},
+	{bench: "Listings", what: "Open Referral UK listing in process", sizeUnit: "services",
+		figures: func(r labelled, _ map[string]rawBaseline) []figure {
+			f := r.figure("p99", "ms", "p99-µs", 0, false, 0, "")
+			f.Value /= 1000
+			f.Variant = map[string]string{"Listings/page": "a page of 50", "Listings/near": "within 5 km"}[r.Name]
+			return []figure{f}
+		}},
 	{bench: "ImportPostcodes", what: "postcode import", sizeUnit: "rows", figures: func(r labelled, _ map[string]rawBaseline) []figure {
 		return []figure{r.figure("throughput", "rows/s", "rows/s", budgetPostcodeRows, true, 0, "")}
 	}},
