@@ -121,6 +121,7 @@ func (spec chartSpec) build(figs []figure, note string) (chart, bool) {
 	var engines []string // in the order their series first appear
 	baselines := map[string][]float64{}
 	firstSeries := map[string]int{}
+	seriesEngine := map[string]string{}
 	for _, p := range all {
 		if spec.byClients && p.Size != largest[p.series] {
 			continue
@@ -135,6 +136,7 @@ func (spec chartSpec) build(figs []figure, note string) (chart, bool) {
 			i = len(c.Series) - 1
 		}
 		c.Series[i].Points = append(c.Series[i].Points, point{x, p.Value})
+		seriesEngine[p.series] = p.Engine
 		if _, seen := firstSeries[p.Engine]; !seen {
 			firstSeries[p.Engine] = i
 			engines = append(engines, p.Engine)
@@ -145,6 +147,13 @@ func (spec chartSpec) build(figs []figure, note string) (chart, bool) {
 	}
 	for i := range c.Series {
 		slices.SortFunc(c.Series[i].Points, func(a, b point) int { return cmp.Compare(a.X, b.X) })
+	}
+	// Each engine's series together, SQLite's first; the colours follow.
+	slices.SortStableFunc(c.Series, func(a, b series) int {
+		return cmp.Compare(engineRank(seriesEngine[a.Name]), engineRank(seriesEngine[b.Name]))
+	})
+	for _, e := range engines {
+		firstSeries[e] = slices.IndexFunc(c.Series, func(s series) bool { return seriesEngine[s.Name] == e })
 	}
 	if spec.budget > 0 {
 		c.Refs = append(c.Refs, refLine{Name: "budget: " + number(spec.budget) + " " + spec.yUnit, Y: spec.budget, Unit: spec.yUnit, Budget: true})
