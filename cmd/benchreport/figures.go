@@ -226,7 +226,7 @@ var variantNames = map[string]string{
 // engine, variant, data size and clients.
 func figures(results []result) []figure {
 	raw := map[string]rawBaseline{}
-	var rawRuns = map[string][]rawBaseline{}
+	rawRuns := map[string][]rawBaseline{}
 	for _, r := range results {
 		if top(r.Name) == "RawCommits" {
 			l := label(r, "")
