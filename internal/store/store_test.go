@@ -2,9 +2,6 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -12,66 +9,39 @@ import (
 	"testing"
 
 	"github.com/joinedup/joinedup/internal/care"
+	"github.com/joinedup/joinedup/internal/testdb"
 )
 
 // engines runs fn once on a fresh SQLite database and, when
 // JOINEDUP_TEST_POSTGRES names a server, once on a fresh PostgreSQL schema.
+// Other packages use storetest.Engines, which store's own tests cannot
+// import.
 func engines(t *testing.T, fn func(t *testing.T, s *Store)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, openTestSQLite(t)) })
-	t.Run("postgres", func(t *testing.T) {
-		if os.Getenv("JOINEDUP_TEST_POSTGRES") == "" {
-			t.Skip("JOINEDUP_TEST_POSTGRES is not set; PostgreSQL tests run in CI")
-		}
-		fn(t, openTestPostgres(t))
-	})
+	testdb.Engines(t, func(t *testing.T, dsn string) { fn(t, openTest(t, dsn)) })
 }
 
-func openTestSQLite(t *testing.T) *Store {
+func openTestSQLite(t *testing.T) *Store   { return openTest(t, testdb.SQLite(t)) }
+func openTestPostgres(t *testing.T) *Store { return openTest(t, testdb.Postgres(t)) }
+
+// openTest opens and migrates the empty database at dsn.
+func openTest(t *testing.T, dsn string) *Store {
 	t.Helper()
-	ctx := context.Background()
-	s, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "test.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(ctx); err != nil {
+	s := openEmpty(t, dsn)
+	if _, err := s.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	return s
 }
 
-func openTestPostgres(t *testing.T) *Store {
+// openEmpty opens the empty database at dsn without migrating it.
+func openEmpty(t *testing.T, dsn string) *Store {
 	t.Helper()
-	ctx := context.Background()
-	base := os.Getenv("JOINEDUP_TEST_POSTGRES")
-	admin, err := Open(ctx, base, Options{ReadConns: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	var b [6]byte
-	rand.Read(b[:])
-	schema := "test_" + hex.EncodeToString(b[:])
-	if _, err := admin.writer.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.writer.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	s, err := Open(ctx, u.String(), Options{ReadConns: 2})
+	s, err := Open(context.Background(), dsn, Options{ReadConns: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	return s
 }
 
@@ -168,7 +138,7 @@ func TestFreshDatabaseHasPendingMigrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, _ := s.migrations()
+	all, _ := loadMigrations(s.dialect)
 	if len(pending) != len(all) || len(all) == 0 {
 		t.Fatalf("pending %d of %d", len(pending), len(all))
 	}
