@@ -21,8 +21,9 @@ type Migration struct {
 	sql     string
 }
 
-func (s *Store) migrations() ([]Migration, error) {
-	dir := "migrations/" + string(s.dialect)
+// loadMigrations reads the migrations for one dialect, in order.
+func loadMigrations(d Dialect) ([]Migration, error) {
+	dir := "migrations/" + string(d)
 	entries, err := fs.ReadDir(migrationFiles, dir)
 	if err != nil {
 		return nil, err
@@ -83,7 +84,7 @@ func (s *Store) appliedVersions(ctx context.Context, t *tx) (map[int]bool, error
 // error if the database is newer than this binary, which would mean an
 // older joinedup is running against an upgraded database.
 func (s *Store) PendingMigrations(ctx context.Context) ([]Migration, error) {
-	all, err := s.migrations()
+	all, err := loadMigrations(s.dialect)
 	if err != nil {
 		return nil, err
 	}
@@ -126,12 +127,18 @@ func (s *Store) PendingMigrations(ctx context.Context) ([]Migration, error) {
 // returns the ones it applied. On PostgreSQL an advisory lock makes
 // instances that start together take turns.
 func (s *Store) Migrate(ctx context.Context) ([]Migration, error) {
-	if err := s.ensureMigrationTable(ctx); err != nil {
-		return nil, fmt.Errorf("cannot create the migrations table: %w", err)
-	}
-	all, err := s.migrations()
+	all, err := loadMigrations(s.dialect)
 	if err != nil {
 		return nil, err
+	}
+	return s.applyMigrations(ctx, all)
+}
+
+// applyMigrations applies the given migrations, a prefix of all of them, where
+// they are not applied yet. Tests use it to build the schema of a release.
+func (s *Store) applyMigrations(ctx context.Context, all []Migration) ([]Migration, error) {
+	if err := s.ensureMigrationTable(ctx); err != nil {
+		return nil, fmt.Errorf("cannot create the migrations table: %w", err)
 	}
 	var done []Migration
 	for _, m := range all {
