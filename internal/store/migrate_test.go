@@ -62,6 +62,25 @@ func TestShippedMigrationsAreUnchanged(t *testing.T) {
 	}
 }
 
+// TestSQLiteGetsOnlyItsOwnTypeNames guards forSQLite, which rewrites type
+// names written in capitals: one written in small letters would reach
+// SQLite as it stands, and SQLite would accept it with the wrong affinity.
+func TestSQLiteGetsOnlyItsOwnTypeNames(t *testing.T) {
+	t.Parallel()
+	list, err := loadMigrations(SQLite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range list {
+		text := strings.ToLower(m.sql)
+		for _, name := range []string{"timestamptz", "bytea"} {
+			if strings.Contains(text, name) {
+				t.Errorf("migration %04d_%s names the type %s in a way SQLite is not given its own name for: write it in capitals", m.Version, m.Name, name)
+			}
+		}
+	}
+}
+
 func sum(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
@@ -125,7 +144,7 @@ func TestShippedMigrationsMakeTheRecordedSchema(t *testing.T) {
 					t.Fatal(err)
 				}
 				if got := e.dump(t, s); got != string(want) {
-					t.Errorf("the schema after migration %d differs from %s:\n%s", version, file, lineDiff(string(want), got))
+					t.Errorf("the schema after migration %d differs from %s: %s", version, file, firstDifference(string(want), got))
 				}
 			}
 		})
@@ -206,8 +225,20 @@ func postgresSchema(t *testing.T, s *Store) string {
 	return b.String()
 }
 
-// lineDiff lists the lines only one of two texts has.
-func lineDiff(want, got string) string {
+// firstDifference shows the first line at which two texts differ.
+func firstDifference(want, got string) string {
 	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	return fmt.Sprintf("recorded only: %q\nmade only: %q", minus(w, g), minus(g, w))
+	for i := range max(len(w), len(g)) {
+		var a, b string
+		if i < len(w) {
+			a = w[i]
+		}
+		if i < len(g) {
+			b = g[i]
+		}
+		if a != b {
+			return fmt.Sprintf("line %d is %q, was recorded as %q", i+1, b, a)
+		}
+	}
+	return "no line differs"
 }
