@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/joinedup/joinedup/internal/testdb"
 )
 
 // syncBuffer lets a test read output while the server goroutine writes it.
@@ -45,6 +47,7 @@ func runCmd(t testing.TB, env map[string]string, stdin string, args ...string) r
 }
 
 func TestUsageErrorsExitWithTwo(t *testing.T) {
+	t.Parallel()
 	cases := [][]string{
 		{},
 		{"frobnicate"},
@@ -68,6 +71,7 @@ func TestUsageErrorsExitWithTwo(t *testing.T) {
 }
 
 func TestEverySubcommandHasHelp(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"demo", "--help"}, {"serve", "--help"}, {"migrate", "--help"},
 		{"user", "--help"}, {"user", "add", "--help"}, {"user", "disable", "--help"}, {"user", "reset-password", "--help"},
 		{"audit", "--help"}, {"audit", "verify", "--help"}} {
@@ -85,6 +89,7 @@ func TestEverySubcommandHasHelp(t *testing.T) {
 }
 
 func TestBadDatabasesFailWithOneSentence(t *testing.T) {
+	t.Parallel()
 	for _, dsn := range []string{"sqlite:/no/such/dir/x.db", "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"} {
 		r := runCmd(t, nil, "", "serve", "--db", dsn)
 		if r.code != 1 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || strings.Contains(r.stderr, "goroutine") {
@@ -94,14 +99,17 @@ func TestBadDatabasesFailWithOneSentence(t *testing.T) {
 }
 
 func TestServeRefusesPendingMigrations(t *testing.T) {
-	dsn := "sqlite:" + filepath.Join(t.TempDir(), "x.db")
-	r := runCmd(t, nil, "", "serve", "--db", dsn, "--addr", "127.0.0.1:0")
-	if r.code != 1 || !strings.Contains(r.stderr, "pending migrations") || !strings.Contains(r.stderr, "joinedup migrate") {
-		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
-	}
+	t.Parallel()
+	testdb.Engines(t, func(t *testing.T, dsn string) {
+		r := runCmd(t, nil, "", "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+		if r.code != 1 || !strings.Contains(r.stderr, "pending migrations") || !strings.Contains(r.stderr, "joinedup migrate") {
+			t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+		}
+	})
 }
 
 func TestOperatorCommands(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"JOINEDUP_DB": "sqlite:" + filepath.Join(dir, "ops.db")}
 	if r := runCmd(t, env, "", "migrate"); r.code != 0 || !strings.Contains(r.stdout, "applied 0001_foundation") {
@@ -147,6 +155,7 @@ func TestOperatorCommands(t *testing.T) {
 }
 
 func TestDemoServesAndShutsDownGracefully(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out, errOut syncBuffer
