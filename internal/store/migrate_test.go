@@ -98,6 +98,7 @@ var recordSchema = flag.Bool("record-schema", false, "write testdata/schema/NNNN
 //
 // which writes only files that are missing.
 func TestShippedMigrationsMakeTheRecordedSchema(t *testing.T) {
+	t.Parallel()
 	engines := []struct {
 		dialect Dialect
 		open    func(testing.TB) string

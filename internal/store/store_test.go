@@ -338,6 +338,7 @@ func minus(a, b []string) []string {
 }
 
 func TestMigrateIsIdempotentAndLeavesNothingPending(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		again, err := s.Migrate(ctx)
@@ -367,6 +368,7 @@ func TestFreshDatabaseHasPendingMigrations(t *testing.T) {
 }
 
 func TestOpenFailsWithOneClearSentence(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	cases := []struct {
 		dsn  string
