@@ -11,6 +11,7 @@ import (
 )
 
 func TestRunnerRunsEachJobRepeatedlyAndStops(t *testing.T) {
+	t.Parallel()
 	var a, b atomic.Int32
 	ctx, cancel := context.WithCancel(context.Background())
 	r := NewRunner(slog.New(slog.NewTextHandler(io.Discard, nil)),

@@ -112,6 +112,7 @@ func (f *fakeSMTP) received() []fakeMail {
 }
 
 func TestMailerSendsOnlyTheUpdateAndALink(t *testing.T) {
+	t.Parallel()
 	srv := startFakeSMTP(t, false)
 	m := Mailer{Addr: srv.ln.Addr().String(), From: "alerts@joinedup.example", BaseURL: "https://joinedup.example/", Timeout: 5 * time.Second}
 	if err := m.Send(context.Background(), "gp@practice.example"); err != nil {
@@ -138,6 +139,7 @@ func TestMailerSendsOnlyTheUpdateAndALink(t *testing.T) {
 }
 
 func TestMailerRefusesWhatItCannotSendSafely(t *testing.T) {
+	t.Parallel()
 	srv := startFakeSMTP(t, true)
 	addr := srv.ln.Addr().String()
 	tests := []struct {
@@ -166,6 +168,7 @@ func TestMailerRefusesWhatItCannotSendSafely(t *testing.T) {
 }
 
 func TestReferralMessagesNameNobody(t *testing.T) {
+	t.Parallel()
 	msgs := []Message{
 		NewReferral("u", "01a1fc06-17df-7d9a-bf16-bafc03f8031a", "Hackney Reablement", "urgent"),
 		ReferralUpdate("u", "01a1fc06-17df-7d9a-bf16-bafc03f8031a", "Hackney Reablement", "Accepted", true),
