@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/joinedup/joinedup/internal/care"
+	"github.com/joinedup/joinedup/internal/testdb"
 )
 
 // syncBuffer lets a test read output while the server goroutine writes it.
@@ -47,6 +48,7 @@ func runCmd(t testing.TB, env map[string]string, stdin string, args ...string) r
 }
 
 func TestUsageErrorsExitWithTwo(t *testing.T) {
+	t.Parallel()
 	cases := [][]string{
 		{},
 		{"frobnicate"},
@@ -70,6 +72,7 @@ func TestUsageErrorsExitWithTwo(t *testing.T) {
 }
 
 func TestEverySubcommandHasHelp(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"demo", "--help"}, {"serve", "--help"}, {"migrate", "--help"},
 		{"user", "--help"}, {"user", "add", "--help"}, {"user", "disable", "--help"}, {"user", "reset-password", "--help"},
 		{"audit", "--help"}, {"audit", "verify", "--help"}} {
@@ -87,6 +90,7 @@ func TestEverySubcommandHasHelp(t *testing.T) {
 }
 
 func TestBadDatabasesFailWithOneSentence(t *testing.T) {
+	t.Parallel()
 	for _, dsn := range []string{"sqlite:/no/such/dir/x.db", "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"} {
 		r := runCmd(t, nil, "", "serve", "--db", dsn)
 		if r.code != 1 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || strings.Contains(r.stderr, "goroutine") {
@@ -96,14 +100,17 @@ func TestBadDatabasesFailWithOneSentence(t *testing.T) {
 }
 
 func TestServeRefusesPendingMigrations(t *testing.T) {
-	dsn := "sqlite:" + filepath.Join(t.TempDir(), "x.db")
-	r := runCmd(t, nil, "", "serve", "--db", dsn, "--addr", "127.0.0.1:0")
-	if r.code != 1 || !strings.Contains(r.stderr, "pending migrations") || !strings.Contains(r.stderr, "joinedup migrate") {
-		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
-	}
+	t.Parallel()
+	testdb.Engines(t, func(t *testing.T, dsn string) {
+		r := runCmd(t, nil, "", "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+		if r.code != 1 || !strings.Contains(r.stderr, "pending migrations") || !strings.Contains(r.stderr, "joinedup migrate") {
+			t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+		}
+	})
 }
 
 func TestOperatorCommands(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"JOINEDUP_DB": "sqlite:" + filepath.Join(dir, "ops.db")}
 	if r := runCmd(t, env, "", "migrate"); r.code != 0 || !strings.Contains(r.stdout, "applied 0001_foundation") {
@@ -149,6 +156,7 @@ func TestOperatorCommands(t *testing.T) {
 }
 
 func TestDemoServesAndShutsDownGracefully(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out, errOut syncBuffer

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +15,7 @@ import (
 	"github.com/joinedup/joinedup/internal/mail"
 	"github.com/joinedup/joinedup/internal/notify"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // smtpSink is a minimal SMTP server in the test process that keeps the
@@ -92,15 +92,12 @@ func (s *smtpSink) to(addr string) []string {
 // TestEmailAlertsAreSentOnceAndSayNothingElse delivers notifications
 // through an SMTP server in the test process.
 func TestEmailAlertsAreSentOnceAndSayNothingElse(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, testEmailAlertsAreSentOnceAndSayNothingElse)
+}
+
+func testEmailAlertsAreSentOnceAndSayNothingElse(t *testing.T, st *store.Store) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "mail.db"), store.Options{Calendar: mustCalendar(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	sys := care.SystemActor("test")
 	org, err := st.CreateOrganisation(ctx, sys, care.Organisation{Name: "Council", Kind: care.OrgLocalAuthority, GSSCode: "E09000012"})
 	if err != nil {

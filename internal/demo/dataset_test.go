@@ -18,6 +18,7 @@ func index[T any](xs []T, key func(T) string) map[string]T {
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {
+	t.Parallel()
 	a, b := Generate(7), Generate(7)
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("Generate(7) differs between two calls")
@@ -39,6 +40,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 }
 
 func TestOrganisations(t *testing.T) {
+	t.Parallel()
 	d := Generate(1)
 	orgs := index(d.Organisations, func(o Organisation) string { return o.Key })
 	if len(orgs) != len(d.Organisations) {
@@ -95,6 +97,7 @@ func TestOrganisations(t *testing.T) {
 }
 
 func TestTeams(t *testing.T) {
+	t.Parallel()
 	d := Generate(1)
 	orgs := index(d.Organisations, func(o Organisation) string { return o.Key })
 	teams := index(d.Teams, func(t Team) string { return t.Key })
@@ -143,6 +146,7 @@ func TestTeams(t *testing.T) {
 var demoEmail = regexp.MustCompile(`^[a-z]+(-[a-z]+)*@demo\.joinedup\.test$`)
 
 func TestUsers(t *testing.T) {
+	t.Parallel()
 	d := Generate(1)
 	teams := index(d.Teams, func(t Team) string { return t.Key })
 	orgs := index(d.Organisations, func(o Organisation) string { return o.Key })
@@ -210,6 +214,7 @@ func TestUsers(t *testing.T) {
 }
 
 func TestDemoEmail(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		role care.Role
 		want string

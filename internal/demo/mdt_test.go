@@ -2,13 +2,13 @@ package demo
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 	_ "time/tzdata" // as in the binary: the tests never depend on the machine's zone database
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // TestLoadMakesTheMDTJourneyPossible loads the demo and checks what the MDT
@@ -16,15 +16,12 @@ import (
 // practice's MDT with a person on its next agenda whose needed occupational
 // therapist is not invited.
 func TestLoadMakesTheMDTJourneyPossible(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, testLoadMakesTheMDTJourneyPossible)
+}
+
+func testLoadMakesTheMDTJourneyPossible(t *testing.T, st *store.Store) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), store.Options{Calendar: testCalendar(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if err := Load(ctx, st, Generate(1), func(string) (string, error) { return "not-a-real-hash", nil }); err != nil {
 		t.Fatal(err)
 	}

@@ -2,12 +2,12 @@ package demo
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/notify"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // TestDemoReferralsFillTheQueues loads the demo and checks what a new user
@@ -16,15 +16,12 @@ import (
 // GP's sent referrals at every stage, and enough referrals for the team's
 // response figures.
 func TestDemoReferralsFillTheQueues(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, testDemoReferralsFillTheQueues)
+}
+
+func testDemoReferralsFillTheQueues(t *testing.T, st *store.Store) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), store.Options{Calendar: testCalendar(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	ds := Generate(20260401)
 	if err := Load(ctx, st, ds, func(string) (string, error) { return "not a real hash", nil }); err != nil {
 		t.Fatal(err)

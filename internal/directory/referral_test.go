@@ -6,6 +6,7 @@ import (
 )
 
 func TestReferralWarnings(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex()
 	washing := "personal-care/washing-and-dressing"
 	hackneyPerson := ReferralPerson{Postcode: "E5 0PQ", PracticeODS: "F84003", Age: 84, HasAge: true}

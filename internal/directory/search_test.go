@@ -134,6 +134,7 @@ func find(hits []Hit, id string) (Hit, bool) {
 }
 
 func TestSearchTheDemoJourney(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex()
 	res, err := ix.Search(Query{Text: "help with washing and dressing", Postcode: "e5 0pq"})
 	if err != nil {
@@ -188,6 +189,7 @@ func TestSearchTheDemoJourney(t *testing.T) {
 }
 
 func TestSearchValidation(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex()
 	cases := []struct {
 		q     Query
@@ -212,6 +214,7 @@ func TestSearchValidation(t *testing.T) {
 }
 
 func TestSearchFallsBackToTheOutcode(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex()
 	res, err := ix.Search(Query{Need: "personal-care/washing-and-dressing", Postcode: "e8 1zz"})
 	if err != nil {
@@ -242,6 +245,7 @@ func TestSearchFallsBackToTheOutcode(t *testing.T) {
 }
 
 func TestSearchEligibilityRulesAndGaps(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex()
 	res, err := ix.Search(Query{Need: "personal-care/washing-and-dressing", Postcode: "E5 0PQ", Age: "16"})
 	if err != nil {
@@ -281,6 +285,7 @@ func TestSearchEligibilityRulesAndGaps(t *testing.T) {
 }
 
 func TestIndexAppliesChanges(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex()
 	d := fixture()
 	// Croydon's reablement starts covering Hackney too, and a contact goes.
@@ -312,6 +317,7 @@ func TestIndexAppliesChanges(t *testing.T) {
 }
 
 func TestWords(t *testing.T) {
+	t.Parallel()
 	got := words("Help with the Carers' Hub, for carers!", 0)
 	if !slices.Equal(got, []string{"carer", "hub", "carer"}) {
 		t.Errorf("words = %q", got)
@@ -319,6 +325,7 @@ func TestWords(t *testing.T) {
 }
 
 func TestLocalAuthorityList(t *testing.T) {
+	t.Parallel()
 	names := localAuthorityNames()
 	if len(names) != 365 || names[hackney] != "Hackney" || names[croydon] != "Croydon" || names["E09000022"] != "Lambeth" {
 		t.Fatalf("%d names; Hackney %q", len(names), names[hackney])

@@ -37,6 +37,7 @@ func gather(t *testing.T, reg *prometheus.Registry) map[string]float64 {
 }
 
 func TestRunnerRunsEachJobRepeatedlyAndStops(t *testing.T) {
+	t.Parallel()
 	var a, b atomic.Int32
 	ctx, cancel := context.WithCancel(context.Background())
 	reg := prometheus.NewRegistry()

@@ -112,6 +112,7 @@ func (f *fakeSMTP) received() []fakeMail {
 }
 
 func TestSenderSendsOnlyTheUpdateAndALink(t *testing.T) {
+	t.Parallel()
 	srv := startFakeSMTP(t, false)
 	m := Sender{Addr: srv.ln.Addr().String(), From: "alerts@joinedup.example", BaseURL: "https://joinedup.example/", Timeout: 5 * time.Second}
 	if err := m.Send(context.Background(), "gp@practice.example"); err != nil {
@@ -138,6 +139,7 @@ func TestSenderSendsOnlyTheUpdateAndALink(t *testing.T) {
 }
 
 func TestSenderRefusesWhatItCannotSendSafely(t *testing.T) {
+	t.Parallel()
 	srv := startFakeSMTP(t, true)
 	addr := srv.ln.Addr().String()
 	tests := []struct {

@@ -26,6 +26,7 @@ func writeEvents(t *testing.T, s *Store, n int) {
 }
 
 func TestAuditChainVerifiesAndDetectsTampering(t *testing.T) {
+	t.Parallel()
 	tampering := []struct {
 		name   string
 		sql    string
@@ -69,6 +70,7 @@ func TestAuditChainVerifiesAndDetectsTampering(t *testing.T) {
 }
 
 func TestUnsealedRowsAreAcceptedOnlyWhileRecent(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		writeEvents(t, s, 2)
@@ -93,6 +95,7 @@ func TestUnsealedRowsAreAcceptedOnlyWhileRecent(t *testing.T) {
 }
 
 func TestConcurrentSealersKeepOneChain(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		for i := range 40 {

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -81,6 +83,25 @@ func gcKeys(t *testing.T, s *Store) []string {
 		t.Fatal(err)
 	}
 	return collect(t, rows)
+}
+
+// collect reads one text column from every row, sorted.
+func collect(t *testing.T, rows *sql.Rows) []string {
+	t.Helper()
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func insertKeys(ctx context.Context, keys ...string) func(*tx) error {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/joinedup/joinedup/internal/care"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // TestEveryKindOfEntrySavesAlike posts each kind of directory entry's edit
@@ -16,7 +17,8 @@ import (
 // problem is shown again with it, and someone who does not look after the
 // entry is refused.
 func TestEveryKindOfEntrySavesAlike(t *testing.T) {
-	env := newDirectoryEnv(t)
+	t.Parallel()
+	env := newDirectoryEnv(t, storetest.SQLite(t))
 	ids := findDemoIDs(t, env)
 	ctx := context.Background()
 	manager := env.client(t).signInAs(care.RoleTeamManager)

@@ -10,14 +10,16 @@ import (
 	"github.com/joinedup/joinedup/internal/auth"
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/demo"
+	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // newDirectoryEnv is the test server with the demo area loaded on top, so
 // directory pages have real-looking entries. Demo users sign in with the
 // test password.
-func newDirectoryEnv(t *testing.T) *testEnv {
+func newDirectoryEnv(t *testing.T, st *store.Store) *testEnv {
 	t.Helper()
-	env := newTestEnv(t)
+	env := newTestEnv(t, st)
 	ctx := context.Background()
 	cheap := auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}
 	hash := func(string) (string, error) { return auth.HashPassword(testPassword, cheap) }
@@ -40,7 +42,12 @@ func (c *client) signInAs(r care.Role) *client {
 }
 
 func TestDirectorySearchPage(t *testing.T) {
-	env := newDirectoryEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testDirectorySearchPage)
+}
+
+func testDirectorySearchPage(t *testing.T, st *store.Store) {
+	env := newDirectoryEnv(t, st)
 	gp := env.client(t).signInAs(care.RoleGP)
 
 	// The form alone, with the GP's own practice filled in.
@@ -83,7 +90,12 @@ func TestDirectorySearchPage(t *testing.T) {
 }
 
 func TestDirectoryGapsAreRecordedWithoutPersonalData(t *testing.T) {
-	env := newDirectoryEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testDirectoryGapsAreRecordedWithoutPersonalData)
+}
+
+func testDirectoryGapsAreRecordedWithoutPersonalData(t *testing.T, st *store.Store) {
+	env := newDirectoryEnv(t, st)
 	gp := env.client(t).signInAs(care.RoleGP)
 	// The City of London has no services in the demo.
 	res := gp.get("/directory?" + url.Values{"text": {"Mrs Jones needs help with washing"}, "postcode": {"EC1A 7HF"}}.Encode())
@@ -152,7 +164,12 @@ func findDemoIDs(t *testing.T, env *testEnv) demoIDs {
 }
 
 func TestDirectoryEntryPages(t *testing.T) {
-	env := newDirectoryEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testDirectoryEntryPages)
+}
+
+func testDirectoryEntryPages(t *testing.T, st *store.Store) {
+	env := newDirectoryEnv(t, st)
 	ids := findDemoIDs(t, env)
 	gp := env.client(t).signInAs(care.RoleGP)
 
@@ -198,7 +215,8 @@ func TestDirectoryEntryPages(t *testing.T) {
 }
 
 func TestRoleProfilesAndGlossary(t *testing.T) {
-	env := newDirectoryEnv(t)
+	t.Parallel()
+	env := newDirectoryEnv(t, storetest.SQLite(t))
 	ids := findDemoIDs(t, env)
 	sw := env.client(t).signInAs(care.RoleSocialWorker)
 	checks := []struct {
@@ -232,7 +250,8 @@ func TestRoleProfilesAndGlossary(t *testing.T) {
 }
 
 func TestORUKIsPublicAndOutsideTheSession(t *testing.T) {
-	env := newDirectoryEnv(t)
+	t.Parallel()
+	env := newDirectoryEnv(t, storetest.SQLite(t))
 	c := env.client(t)
 	res := c.get("/api/oruk/services?per_page=2")
 	if res.status != 200 || res.header.Get("Access-Control-Allow-Origin") != "*" || res.header.Get("Set-Cookie") != "" ||

@@ -16,6 +16,7 @@ import (
 	"github.com/joinedup/joinedup/internal/auth"
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // mdtWorld is the test practice's MDT: a weekly meeting series set up by the
@@ -61,11 +62,10 @@ func nextWeekday(now time.Time, loc *time.Location) care.CivilDate {
 	}
 }
 
-func newMDTWorld(t *testing.T) *mdtWorld {
+func newMDTWorld(t *testing.T, st *store.Store) *mdtWorld {
 	t.Helper()
-	env := newTestEnv(t)
+	env := newTestEnv(t, st)
 	ctx := context.Background()
-	st := env.store
 	sys := care.SystemActor("test")
 	council, err := st.CreateOrganisation(ctx, sys, care.Organisation{Name: "London Borough of Hackney", Kind: care.OrgLocalAuthority, GSSCode: "E09000012"})
 	if err != nil {
@@ -167,6 +167,7 @@ func statuses(coordinator, invitee, declined, outsider int) map[meetingRelation]
 }
 
 func TestEveryMDTRouteIsInTheMDTMatrix(t *testing.T) {
+	t.Parallel()
 	s := &Server{assets: &assets{}}
 	covered := map[string]bool{}
 	for _, r := range mdtRoutes {
@@ -183,7 +184,8 @@ func TestEveryMDTRouteIsInTheMDTMatrix(t *testing.T) {
 // TestMDTRoutesMatrix requests every meeting route in every relation to the
 // meeting and checks the status, then checks every refusal was audited.
 func TestMDTRoutesMatrix(t *testing.T) {
-	w := newMDTWorld(t)
+	t.Parallel()
+	w := newMDTWorld(t, storetest.SQLite(t))
 	users := map[meetingRelation]string{relCoordinator: emailFor(care.RoleMDTCoordinator), relInvitee: mdtCouncilSW,
 		relDeclined: mdtCouncilNurse, relOutsider: mdtCouncilGP}
 	for rel, email := range users {
@@ -228,7 +230,12 @@ var (
 )
 
 func TestMDTSeriesFormFindsTimesAroundBlockedTimes(t *testing.T) {
-	w := newMDTWorld(t)
+	t.Parallel()
+	storetest.Engines(t, testMDTSeriesFormFindsTimesAroundBlockedTimes)
+}
+
+func testMDTSeriesFormFindsTimesAroundBlockedTimes(t *testing.T, st *store.Store) {
+	w := newMDTWorld(t, st)
 	c := w.env.client(t).mustSignIn(care.RoleMDTCoordinator)
 	gp := w.env.client(t).mustSignIn(care.RoleGP)
 	// The GP blocks every weekday lunchtime.
@@ -301,8 +308,12 @@ func TestMDTSeriesFormFindsTimesAroundBlockedTimes(t *testing.T) {
 // and a social worker, one person carried over, and the outcome on the
 // timeline the practice sees.
 func TestMDTMeetingJourney(t *testing.T) {
-	w := newMDTWorld(t)
-	st := w.env.store
+	t.Parallel()
+	storetest.Engines(t, testMDTMeetingJourney)
+}
+
+func testMDTMeetingJourney(t *testing.T, st *store.Store) {
+	w := newMDTWorld(t, st)
 	ctx := context.Background()
 	coord := w.env.client(t).mustSignIn(care.RoleMDTCoordinator)
 	sw := w.env.client(t)
@@ -428,7 +439,12 @@ func TestMDTMeetingJourney(t *testing.T) {
 // TestMDTCalendarFeedParsesAndNamesNobody checks a subscription feed with
 // an independent iCalendar parser, and that it holds meeting details only.
 func TestMDTCalendarFeedParsesAndNamesNobody(t *testing.T) {
-	w := newMDTWorld(t)
+	t.Parallel()
+	storetest.Engines(t, testMDTCalendarFeedParsesAndNamesNobody)
+}
+
+func testMDTCalendarFeedParsesAndNamesNobody(t *testing.T, st *store.Store) {
+	w := newMDTWorld(t, st)
 	sw := w.env.client(t)
 	sw.signIn(mdtCouncilSW, testPassword)
 	res := sw.post("/mdt/calendar", url.Values{})
@@ -472,8 +488,12 @@ func TestMDTCalendarFeedParsesAndNamesNobody(t *testing.T) {
 }
 
 func TestMDTDeclinedNeedIsShownSoTheItemCanBeMoved(t *testing.T) {
-	w := newMDTWorld(t)
-	st := w.env.store
+	t.Parallel()
+	storetest.Engines(t, testMDTDeclinedNeedIsShownSoTheItemCanBeMoved)
+}
+
+func testMDTDeclinedNeedIsShownSoTheItemCanBeMoved(t *testing.T, st *store.Store) {
+	w := newMDTWorld(t, st)
 	ctx := context.Background()
 	second, err := st.RegisterPerson(ctx, care.SystemActor("test"), care.Person{NHSNumber: "9990000026", GivenName: "Second",
 		FamilyName: "Person", DateOfBirth: "1938-02-03", Address: "2 Test Road", Postcode: "E8 1AA", RegisteredPracticeID: w.gp.Acting.OrgID}, nil, false)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/joinedup/joinedup/internal/care"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // TestMovingAReferralLeavesTheThreadUnread checks that a move is made
@@ -14,7 +15,7 @@ import (
 // unread until someone in it opens the referral, whether the move is saved
 // or shown again with its problems.
 func TestMovingAReferralLeavesTheThreadUnread(t *testing.T) {
-	env := newReferralEnv(t)
+	env := newReferralEnv(t, storetest.SQLite(t))
 	gp := env.client(t).signInAs(care.RoleGP)
 	res := gp.multipartPost("/directory/services/"+env.socialWork+"/refer", referForm(env.nhs), nil)
 	if res.status != http.StatusSeeOther {
@@ -59,7 +60,7 @@ func TestMovingAReferralLeavesTheThreadUnread(t *testing.T) {
 // TestMoveSubmitRefusals checks what a move made without a side, to no
 // status, or from an unreadable form is told.
 func TestMoveSubmitRefusals(t *testing.T) {
-	env := newReferralEnv(t)
+	env := newReferralEnv(t, storetest.SQLite(t))
 	gp := env.client(t).signInAs(care.RoleGP)
 	res := gp.multipartPost("/directory/services/"+env.socialWork+"/refer", referForm(env.nhs), nil)
 	refPath := strings.TrimSuffix(res.location, "?done=sent")

@@ -13,6 +13,8 @@ import (
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/directory"
+	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // referralEnv is the demo area with one more person registered at the demo
@@ -23,9 +25,9 @@ type referralEnv struct {
 	nhs                    string
 }
 
-func newReferralEnv(t *testing.T) *referralEnv {
+func newReferralEnv(t *testing.T, st *store.Store) *referralEnv {
 	t.Helper()
-	env := &referralEnv{testEnv: newDirectoryEnv(t), nhs: "9999999905"}
+	env := &referralEnv{testEnv: newDirectoryEnv(t, st), nhs: "9999999905"}
 	find := func(name string) string {
 		_, list := env.app.dir.Listings(directory.ListingQuery{Text: name, Limit: 50})
 		for _, l := range list {
@@ -93,7 +95,12 @@ func referForm(nhs string) url.Values {
 }
 
 func TestReferJourneyOverHTTP(t *testing.T) {
-	env := newReferralEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testReferJourneyOverHTTP)
+}
+
+func testReferJourneyOverHTTP(t *testing.T, st *store.Store) {
+	env := newReferralEnv(t, st)
 	gp := env.client(t).signInAs(care.RoleGP)
 	path := "/directory/services/" + env.socialWork + "/refer"
 
@@ -244,7 +251,12 @@ func TestReferJourneyOverHTTP(t *testing.T) {
 }
 
 func TestRedirectAndDeclineOverHTTP(t *testing.T) {
-	env := newReferralEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testRedirectAndDeclineOverHTTP)
+}
+
+func testRedirectAndDeclineOverHTTP(t *testing.T, st *store.Store) {
+	env := newReferralEnv(t, st)
 	gp := env.client(t).signInAs(care.RoleGP)
 	res := gp.multipartPost("/directory/services/"+env.socialWork+"/refer", referForm(env.nhs), nil)
 	if res.status != http.StatusSeeOther {
@@ -291,7 +303,8 @@ func TestRedirectAndDeclineOverHTTP(t *testing.T) {
 // referral as well as the role: the referrer's team, the receiving team,
 // and a care role with no side in it.
 func TestReferralRoutesMatrix(t *testing.T) {
-	env := newReferralEnv(t)
+	t.Parallel()
+	env := newReferralEnv(t, storetest.SQLite(t))
 	gp := env.client(t).signInAs(care.RoleGP)
 	res := gp.multipartPost("/directory/services/"+env.socialWork+"/refer", referForm(env.nhs), nil)
 	refPath := strings.TrimSuffix(res.location, "?done=sent")
