@@ -678,13 +678,13 @@ func TestReadyzNeedsAMigratedDatabase(t *testing.T) {
 	t.Parallel()
 	testdb.Engines(t, func(t *testing.T, dsn string) {
 		ctx := context.Background()
-		st, err := store.Open(ctx, dsn, store.Options{})
+		st, err := store.Open(ctx, dsn, store.Options{Calendar: storetest.Calendar(t)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
 		a, _ := auth.NewService(st, auth.DefaultConfig())
-		s, err := New(st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
+		s, err := New(st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Calendar: st.Calendar()})
 		if err != nil {
 			t.Fatal(err)
 		}
