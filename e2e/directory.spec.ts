@@ -1,40 +1,8 @@
 // The directory's journeys in the demo: a GP in Hackney finds who can help
 // with washing and dressing, and sees which services are out of area. Every
 // page visited is checked with axe.
-import { test as base, expect, type Page } from '@playwright/test';
 import { expectNoA11yViolations } from './axe';
-
-const demoPassword = 'demo-password';
-const emailFor = (role: string) => `${role.replaceAll('_', '-')}@demo.joinedup.test`;
-
-// As in foundation.spec.ts: any script or console error fails the test; the
-// one resource allowed to fail is the page itself when the test asked for an
-// error on purpose.
-const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors: string[] = [];
-      page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return;
-        const where = msg.location().url;
-        if (msg.text().startsWith('Failed to load resource') && where === page.url()) return;
-        errors.push(`${msg.text()} (${where})`);
-      });
-      await use(errors);
-      expect(errors, 'errors in the browser console').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
-
-async function signInAs(page: Page, role: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email address', { exact: true }).fill(emailFor(role));
-  await page.getByLabel('Password', { exact: true }).fill(demoPassword);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).toHaveURL('/');
-}
+import { expect, signInAs, test } from './demo';
 
 test('a GP in Hackney finds reablement for help with washing and dressing', async ({ page }) => {
   await signInAs(page, 'gp');

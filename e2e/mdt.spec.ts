@@ -10,48 +10,15 @@
 // The demo database is shared with the other spec files, so this spec
 // makes its own meeting series (with its own title) and uses two demo
 // people, Emmanuel Boateng and Ruth Feldman, only on that series' agendas.
-import { test as base, expect, type Page } from '@playwright/test';
 import { expectNoA11yViolations } from './axe';
-
-const demoPassword = 'demo-password';
-const emailFor = (role: string) => `${role.replaceAll('_', '-')}@demo.joinedup.test`;
+import { expect, signInAs, signOut, test } from './demo';
 
 const seriesTitle = 'Clapton complex care MDT (browser test)';
 // Demo story people registered with Lower Clapton Group Practice.
 const emmanuel = { name: 'Emmanuel Boateng', nhs: '9997770021' };
 const ruth = { name: 'Ruth Feldman', nhs: '9997770013' };
 
-const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors: string[] = [];
-      page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return;
-        const where = msg.location().url;
-        if (msg.text().startsWith('Failed to load resource') && where === page.url()) return;
-        errors.push(`${msg.text()} (${where})`);
-      });
-      await use(errors);
-      expect(errors, 'errors in the browser console').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
-
 test.describe.configure({ mode: 'serial' });
-
-async function signInAs(page: Page, role: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email address', { exact: true }).fill(emailFor(role));
-  await page.getByLabel('Password', { exact: true }).fill(demoPassword);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).toHaveURL('/');
-}
-
-async function signOut(page: Page) {
-  await page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }).click();
-}
 
 let meetingPath = '';
 

@@ -8,47 +8,14 @@
 // The demo database is shared with the other spec files, so this spec
 // registers its own person, with an NHS number from the 999 range that the
 // demo's generator never reaches, and changes nothing else.
-import { test as base, expect, type Page } from '@playwright/test';
 import { expectNoA11yViolations } from './axe';
-
-const demoPassword = 'demo-password';
-const emailFor = (role: string) => `${role.replaceAll('_', '-')}@demo.joinedup.test`;
+import { expect, signInAs, signOut, test } from './demo';
 
 // 999 999 9999 is valid (its check digit is 9) and far past the demo's
 // people, who take the lowest numbers of the range.
 const nhsNumber = '999 999 9999';
 
-const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors: string[] = [];
-      page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return;
-        const where = msg.location().url;
-        if (msg.text().startsWith('Failed to load resource') && where === page.url()) return;
-        errors.push(`${msg.text()} (${where})`);
-      });
-      await use(errors);
-      expect(errors, 'errors in the browser console').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
-
 test.describe.configure({ mode: 'serial' });
-
-async function signInAs(page: Page, role: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email address', { exact: true }).fill(emailFor(role));
-  await page.getByLabel('Password', { exact: true }).fill(demoPassword);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).toHaveURL('/');
-}
-
-async function signOut(page: Page) {
-  await page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }).click();
-}
 
 let personPath = '';
 

@@ -9,45 +9,14 @@
 // refers only the demo's referral people whose referrals are all closed
 // (Arif Chowdhury, Leonard Fairweather, Yetunde Adebisi), whom no other
 // spec uses.
-import { test as base, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expectNoA11yViolations } from './axe';
+import { expect, signInAs, signOut, test } from './demo';
 
-const demoPassword = 'demo-password';
-const emailFor = (role: string) => `${role.replaceAll('_', '-')}@demo.joinedup.test`;
 const socialWork = 'Hackney Adult Social Care – North Locality social work';
-
-const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors: string[] = [];
-      page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return;
-        const where = msg.location().url;
-        if (msg.text().startsWith('Failed to load resource') && where === page.url()) return;
-        errors.push(`${msg.text()} (${where})`);
-      });
-      await use(errors);
-      expect(errors, 'errors in the browser console').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
 
 // Each journey signs in and out several times, with axe on every page.
 test.describe.configure({ mode: 'serial', timeout: 120_000 });
-
-async function signInAs(page: Page, role: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email address', { exact: true }).fill(emailFor(role));
-  await page.getByLabel('Password', { exact: true }).fill(demoPassword);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).toHaveURL('/');
-}
-
-async function signOut(page: Page) {
-  await page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }).click();
-}
 
 // refer finds the social work service in the directory and sends it a
 // referral for the person with this NHS number, returning its path.
