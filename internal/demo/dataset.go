@@ -245,7 +245,8 @@ func Generate(seed uint64) Dataset {
 			Address: addr, Postcode: p.Postcode, Phone: formatPhone(p.Phone),
 			LocalAuthorityGSS: practiceLocalAuthority(p),
 		})
-		addTeam(key, "practice", name+" practice team", TeamPractice)
+		// "Lower Clapton Group Practice team", not "… Practice practice team".
+		addTeam(key, "practice", name+" team", TeamPractice)
 	}
 
 	d.Directory = makeDirectory(e)
