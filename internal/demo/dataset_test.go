@@ -121,7 +121,7 @@ func TestTeams(t *testing.T) {
 			continue
 		}
 		tm, ok := teams[o.Key+"/practice"]
-		if !ok || tm.Kind != TeamPractice || tm.Name != o.Name+" practice team" {
+		if !ok || tm.Kind != TeamPractice || tm.Name != o.Name+" team" || strings.Contains(strings.ToLower(tm.Name), "practice practice") {
 			t.Errorf("practice %s: team %+v", o.Key, tm)
 		}
 	}
@@ -221,5 +221,31 @@ func TestDemoEmail(t *testing.T) {
 		if got := DemoEmail(tc.role); got != tc.want {
 			t.Errorf("DemoEmail(%s) = %q, want %q", tc.role, got, tc.want)
 		}
+	}
+}
+
+// TestDemoWaitsAgree keeps each service's typical wait in step with its
+// waiting list, so no demo page says "Waiting list: 6 to 12 weeks" beside a
+// typical wait of something else.
+func TestDemoWaitsAgree(t *testing.T) {
+	waitlists := 0
+	for _, sv := range Generate(1).Directory.Services {
+		switch sv.Capacity {
+		case care.CapacityWaitlist:
+			waitlists++
+			if !sv.WaitBand.Valid() || !strings.Contains(sv.TypicalWait, sv.WaitBand.Label()) {
+				t.Errorf("%s: waiting list of %s, typical wait %q", sv.Name, sv.WaitBand.Label(), sv.TypicalWait)
+			}
+		default:
+			if sv.WaitBand != "" {
+				t.Errorf("%s: a wait band without a waiting list", sv.Name)
+			}
+			if strings.Contains(strings.ToLower(sv.TypicalWait), "waiting list") {
+				t.Errorf("%s: typical wait %q, but no waiting list", sv.Name, sv.TypicalWait)
+			}
+		}
+	}
+	if waitlists < 2 {
+		t.Errorf("%d demo services have a waiting list; the demo shows at least two", waitlists)
 	}
 }
