@@ -249,3 +249,46 @@ func TestDemoWaitsAgree(t *testing.T) {
 		t.Errorf("%d demo services have a waiting list; the demo shows at least two", waitlists)
 	}
 }
+
+// TestEveryDemoPostcodeHasItsCouncilArea checks that the demo's postcode
+// directory places every postcode the demo uses in its council area, so a
+// search for where a demo person lives, and the gap in service it may
+// record, know the council area.
+func TestEveryDemoPostcodeHasItsCouncilArea(t *testing.T) {
+	d := Generate(1)
+	known := map[string]string{}
+	for _, p := range d.Directory.Postcodes {
+		if prev, ok := known[p.Postcode]; ok && prev != p.LocalAuthorityGSS {
+			t.Errorf("%s is in both %s and %s", p.Postcode, prev, p.LocalAuthorityGSS)
+		}
+		known[p.Postcode] = p.LocalAuthorityGSS
+	}
+	practiceLA := map[string]string{}
+	for _, o := range d.Organisations {
+		if o.Kind == OrgGPPractice {
+			practiceLA[o.ODSCode] = o.LocalAuthorityGSS
+		}
+	}
+	check := func(who, postcode, ods string) {
+		if got, want := known[postcode], practiceLA[ods]; got == "" || got != want {
+			t.Errorf("%s lives at %s, which the demo places in %q, not %q", who, postcode, got, want)
+		}
+	}
+	for _, s := range d.Stories {
+		check(s.Person.GivenName+" "+s.Person.FamilyName, s.Person.Postcode, s.Person.PracticeODS)
+	}
+	for _, p := range d.ReferralPeople {
+		check(p.GivenName+" "+p.FamilyName, p.Postcode, p.PracticeODS)
+	}
+	for _, p := range d.People {
+		check(string(p.NHSNumber), p.Postcode, p.PracticeODS)
+	}
+	for _, sv := range d.Directory.Services {
+		if known[sv.Postcode] == "" {
+			t.Errorf("%s is based at %s, which the demo's postcode directory does not know", sv.Name, sv.Postcode)
+		}
+	}
+	if known["E5 0PQ"] != gssHackney {
+		t.Errorf("E5 0PQ, where most demo stories live, is in %q", known["E5 0PQ"])
+	}
+}
