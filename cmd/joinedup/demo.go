@@ -63,7 +63,7 @@ func (e *environment) demo(ctx context.Context, args []string) error {
 		fmt.Fprintln(e.stdout, "\nPeople with whole records to explore (find them under People, by NHS number):")
 		for _, story := range demo.Generate(demoSeed).Stories {
 			p := story.Person
-			fmt.Fprintf(e.stdout, "  %-28s %s\n", p.GivenName+" "+p.FamilyName, p.NHSNumber.Formatted())
+			fmt.Fprintf(e.stdout, "  %-28s %s\n      %s\n", p.GivenName+" "+p.FamilyName, p.NHSNumber.Formatted(), story.Explore)
 		}
 		fmt.Fprintln(e.stdout, "\nPress Ctrl+C to stop.")
 	})
