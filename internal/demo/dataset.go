@@ -256,6 +256,9 @@ func Generate(seed uint64) Dataset {
 	d.Stories = stories(demoPracticeODS(e.practices))
 	d.ReferralPeople = referralPeople(demoPracticeODS(e.practices))
 	d.Referrals = referralStories()
+	history := historyPeople(demoPracticeODS(e.practices), len(d.ReferralPeople))
+	d.Referrals = append(d.Referrals, historyStories(history, len(d.ReferralPeople))...)
+	d.ReferralPeople = append(d.ReferralPeople, history...)
 	d.Directory.Postcodes = knownPostcodes(e, d)
 	return d
 }
