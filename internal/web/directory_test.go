@@ -56,7 +56,7 @@ func TestDirectorySearchPage(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Hackney Reablement", "Funmilayo Adebayo", "Reablement duty coordinator", `href="tel:02079460141"`,
-		"Checked recently", "Accepting referrals", "Not enough data", "Searching near E5 0PQ",
+		"Checked recently", "Accepting referrals", "Median time to acknowledge", "Searching near E5 0PQ",
 		"Not available for this person", "Croydon Reablement", "Covers Croydon only",
 	} {
 		if !strings.Contains(res.body, want) {
@@ -166,7 +166,7 @@ func TestDirectoryEntryPages(t *testing.T) {
 			"Named link workers", "Link social worker for the practice", "Social prescribing link worker",
 			"Hackney Community Health Services – District Nursing Team"}},
 		{"/directory/services/" + ids.reablement, []string{"Hackney Reablement", "Funmilayo Adebayo", "Every day: 8am to 8pm",
-			"Bank holidays: usual hours", "Hackney (council area)", "A referral must include", "Not enough data", "Ages: 18"}},
+			"Bank holidays: usual hours", "Hackney (council area)", "A referral must include", "Median time to acknowledge", "Ages: 18"}},
 		{"/directory/teams/" + ids.north, []string{"North Locality Team", "practices</a>", "Team manager"}},
 		{"/directory/teams/" + ids.north + "/practices", []string{"Practices this team covers", "Lower Clapton Group Practice"}},
 		{"/directory/organisations/" + ids.council, []string{"London Borough of Hackney", "E09000012", "Hackney Reablement Service", "Hackney Reablement"}},
