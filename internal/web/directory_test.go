@@ -67,6 +67,13 @@ func TestDirectorySearchPage(t *testing.T) {
 		t.Error("Hackney Reablement is not among the eligible services")
 	}
 
+	// A team named after its organisation is not preceded by it again.
+	res = gp.get("/directory?" + url.Values{"text": {"leg ulcer dressings"}, "postcode": {"E5 0PQ"}, "practice": {"F84003"}}.Encode())
+	if !strings.Contains(res.body, ">Hackney Community Health Services – District Nursing Team<") ||
+		strings.Contains(res.body, "Hackney Community Health Services – Hackney Community Health Services") {
+		t.Errorf("district nursing's team line is not as expected:\n%s", res.body)
+	}
+
 	// A bad postcode is an error at its field, with what was typed kept.
 	res = gp.get("/directory?" + url.Values{"text": {"washing"}, "postcode": {"not a postcode"}}.Encode())
 	if res.status != 400 || !strings.Contains(res.body, "Enter a real postcode") || !strings.Contains(res.body, `value="not a postcode"`) ||

@@ -622,9 +622,16 @@ func TestBreakGlassJourney(t *testing.T) {
 		t.Fatalf("find access log = %d %q", res.status, res.location)
 	}
 	res = officer.get(res.location)
-	for _, want := range []string{"Who has accessed this record", "Used emergency access", "Refused", "Test Nurse", "Found on the floor at home", "break glass"} {
+	for _, want := range []string{"Who has accessed this record", "Used emergency access", "Refused", "Test Nurse", "Found on the floor at home",
+		"Through emergency access.", "Their identity, contact details, communication needs, carers, no alerts, the care team and “About me”."} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("access log lacks %q", want)
+		}
+	}
+	// The audit trail's own shorthand stays off the page.
+	for _, raw := range []string{"0 shown", "0 withheld", "through:", "break glass", "about me,"} {
+		if strings.Contains(res.body, raw) {
+			t.Errorf("access log shows the audit trail's words %q", raw)
 		}
 	}
 }
