@@ -66,6 +66,15 @@ func TestDirectorySearchPage(t *testing.T) {
 	if i, j := strings.Index(res.body, "Hackney Reablement"), strings.Index(res.body, "Not available for this person"); i > j {
 		t.Error("Hackney Reablement is not among the eligible services")
 	}
+	// The results are below a long form: a link at the top jumps to them.
+	skip := `<a class="nhsuk-link" href="#results">Skip to the results: 2 services can help</a>`
+	if i, j := strings.Index(res.body, skip), strings.Index(res.body, `<form action="/directory"`); i < 0 || i > j ||
+		!strings.Contains(res.body, `<h2 id="results" tabindex="-1">`) {
+		t.Error("no link to the results above the search form")
+	}
+	if strings.Contains(gp.get("/directory").body, `href="#results"`) {
+		t.Error("the empty search form links to results")
+	}
 
 	// A team named after its organisation is not preceded by it again.
 	res = gp.get("/directory?" + url.Values{"text": {"leg ulcer dressings"}, "postcode": {"E5 0PQ"}, "practice": {"F84003"}}.Encode())
