@@ -117,6 +117,22 @@ func TestDirectoryGapsAreRecordedWithoutPersonalData(t *testing.T) {
 	if res := env.client(t).signInAs(care.RoleGP).get("/directory/gaps"); res.status != http.StatusForbidden {
 		t.Errorf("GP gap list = %d", res.status)
 	}
+
+	// District nursing takes only the patients of Hackney practices: a
+	// search that does not say the person's practice finds nothing, but
+	// that is no gap in service, and the page says why.
+	res = gp.get("/directory?" + url.Values{"need": {"nursing-care/wound-and-pressure-care"}, "postcode": {"E5 0PQ"}}.Encode())
+	if res.status != 200 || !strings.Contains(res.body, "No service in the directory can help") ||
+		strings.Contains(res.body, "recorded as a gap in service,") || !strings.Contains(res.body, "has not been recorded as a gap in service") ||
+		!strings.Contains(res.body, "Add their GP practice") {
+		t.Errorf("search without a practice = %d", res.status)
+	}
+	// A search from a demo person's postcode records the council area.
+	gp.get("/directory?" + url.Values{"need": {"substance-use/alcohol"}, "postcode": {"E5 0PQ"}}.Encode())
+	res = analyst.get("/directory/gaps?area=E09000012")
+	if res.status != 200 || !strings.Contains(res.body, "Alcohol") || strings.Contains(res.body, "Wound and pressure care") {
+		t.Errorf("Hackney's gaps = %d:\n%s", res.status, res.body)
+	}
 }
 
 // demoIDs finds the ids of demo entries the tests visit.
