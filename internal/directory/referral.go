@@ -1,6 +1,8 @@
 package directory
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 
 	"github.com/joinedup/joinedup/internal/care"
@@ -66,5 +68,67 @@ func (ix *Index) ReferralWarnings(serviceID, needCode string, p ReferralPerson) 
 			out = append(out, "The service does not list help with "+strings.ToLower(n.Label))
 		}
 	}
+	return out
+}
+
+// ReferralTarget is a service someone could be referred to, for a page
+// that asks which.
+type ReferralTarget struct {
+	Listing
+	// Covers reports whether the service's catchment covers where the
+	// person lives or their GP practice.
+	Covers      bool
+	HasDistance bool
+}
+
+// ReferralTargets lists the running services that take referrals through
+// joinedup, those meeting need (or a need beneath it) when need is set:
+// the services covering the person first, then the others, each nearest
+// first, then by name.
+func (ix *Index) ReferralTargets(p ReferralPerson, need string) []ReferralTarget {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	var place Place
+	if pq, err := geo.ParsePostcodeOrOutcode(p.Postcode); err == nil {
+		place = ix.locate(pq)
+	}
+	if ods := strings.ToUpper(strings.TrimSpace(p.PracticeODS)); ods != "" {
+		if o, ok := ix.orgs[ix.orgByODS[ods]]; ok {
+			place.Practice = o
+		}
+	}
+	covering := ix.covering(place)
+	var out []ReferralTarget
+	for _, e := range ix.services {
+		sv := e.svc
+		if !ix.running(e) || sv.Status != care.ServiceActive || sv.TeamID == "" || !sv.Referral.Has(care.ReferThroughJoinedup) {
+			continue
+		}
+		if need != "" && !slices.ContainsFunc(sv.Needs, func(code string) bool { return code == need || ix.needs[code].Parent == need }) {
+			continue
+		}
+		t := ReferralTarget{Listing: ix.listing(e)}
+		_, t.Covers = covering[e]
+		if e.hasPos && place.HasPosition {
+			t.Distance, t.HasDistance = geo.Distance(place.LatLon, e.pos), true
+		}
+		out = append(out, t)
+	}
+	slices.SortFunc(out, func(a, b ReferralTarget) int {
+		switch {
+		case a.Covers != b.Covers:
+			if a.Covers {
+				return -1
+			}
+			return 1
+		case a.HasDistance != b.HasDistance:
+			if a.HasDistance {
+				return -1
+			}
+			return 1
+		}
+		return cmp.Or(cmp.Compare(a.Distance, b.Distance), strings.Compare(a.Service.Name, b.Service.Name),
+			strings.Compare(a.Service.ID, b.Service.ID))
+	})
 	return out
 }
