@@ -15,8 +15,7 @@ import { expect, signInAs, signOut, test } from './demo';
 
 const socialWork = 'Hackney Adult Social Care – North Locality social work';
 
-// Each journey signs in and out several times, with axe on every page.
-test.describe.configure({ mode: 'serial', timeout: 120_000 });
+test.describe.configure({ mode: 'serial' });
 
 // refer finds the social work service in the directory and sends it a
 // referral for the person with this NHS number, returning its path.
