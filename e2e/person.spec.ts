@@ -21,6 +21,9 @@ let personPath = '';
 
 test('a practice manager registers a person, adds a social worker to the care team and names a coordinator', async ({ page }) => {
   await signInAs(page, 'practice_manager');
+  // The header names the practice's team without saying "practice" twice.
+  await expect(page.getByRole('banner')).toContainText('Practice manager, Lower Clapton Group Practice team');
+  await expect(page.getByRole('banner')).not.toContainText(/practice practice/i);
   await expectNoA11yViolations(page);
 
   await test.step('the register form shows every problem at its field', async () => {
@@ -32,6 +35,17 @@ test('a practice manager registers a person, adds a social worker to the care te
     await expect(page.getByRole('alert')).toContainText('This is not a valid NHS number');
     await expect(page.getByRole('alert')).toContainText('Enter their first name');
     await expect(page.getByLabel('NHS number', { exact: true })).toHaveValue('999 999 9993');
+    await expectNoA11yViolations(page);
+  });
+
+  await test.step('the error summary names the field that is too long', async () => {
+    await page.getByLabel('First name', { exact: true }).fill('W'.repeat(101));
+    await page.getByRole('button', { name: 'Register this person' }).click();
+    const link = page.getByRole('alert').getByRole('link', { name: 'The first name must be 100 characters or fewer' });
+    await expect(link).toHaveAttribute('href', '#given_name');
+    await expect(page.getByRole('alert')).not.toContainText('This must be');
+    await link.click();
+    await expect(page.getByLabel('First name', { exact: true })).toBeFocused();
     await expectNoA11yViolations(page);
   });
 
@@ -205,6 +219,11 @@ test('the privacy officer sees the break-glass in the review queue and reviews i
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Who has accessed this record');
   await expect(page.getByRole('row', { name: /Refused/ }).first()).toContainText('Grace Mensah');
   await expect(page.getByRole('row', { name: /Used emergency access/ })).toContainText('Grace Mensah');
+  // What each access showed, and why it was allowed, in words.
+  const looked = page.getByRole('row', { name: /Grace Mensah/ }).filter({ hasText: 'Looked at the record' }).first();
+  await expect(looked).toContainText('Their identity, contact details, communication needs, carers, no alerts, the care team and “About me”.');
+  await expect(looked).toContainText('Through emergency access.');
+  await expect(page.locator('main')).not.toContainText(/\d+ shown|\d+ withheld|through:/);
   await expectNoA11yViolations(page);
   await page.goBack();
 
