@@ -57,7 +57,7 @@ export default defineConfig({
   // Each journey runs axe on every page it visits, which takes seconds on a
   // busy two-core machine: generous limits keep a slow machine from
   // failing a journey that works.
-  timeout: 180_000,
+  timeout: 300_000,
   expect: { timeout: 15_000 },
   use: {
     baseURL,
