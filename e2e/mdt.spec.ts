@@ -113,8 +113,20 @@ test('the meeting records attendance, assigns actions to a GP and a social worke
   await signInAs(page, 'mdt_coordinator');
   await page.goto(meetingPath);
 
+  await test.step('starting the meeting before its day asks first, since it closes and sends the agenda', async () => {
+    await page.getByRole('button', { name: 'Start the meeting' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('This meeting is not due to start yet');
+    await expect(page.getByText(/It is planned for .+: (in \d+ days|tomorrow|later today)\./)).toBeVisible();
+    await expect(page.getByText('Starting it now cannot be undone')).toBeVisible();
+    await expectNoA11yViolations(page);
+    await page.getByRole('link', { name: 'Go back to the meeting without starting it' }).click();
+    await expect(page.getByRole('button', { name: 'Start the meeting' })).toBeVisible();
+    await expect(page.getByText('The meeting has started.')).toHaveCount(0);
+  });
+
   await test.step('the coordinator starts the meeting and records attendance', async () => {
     await page.getByRole('button', { name: 'Start the meeting' }).click();
+    await page.getByRole('button', { name: 'Start the meeting now' }).click();
     await expect(page.getByText('The meeting has started.')).toBeVisible();
     await expectNoA11yViolations(page);
     await page.getByLabel('How Amara Okafor attended').selectOption('attended_in_person');
@@ -211,7 +223,11 @@ test('the GP practice sees the outcome on the person’s timeline, and the GP cl
   await page.getByRole('button', { name: 'Continue to the referral' }).click();
   await expect(page.getByRole('alert')).toContainText('Choose a service');
   await expectNoA11yViolations(page);
-  await page.getByLabel('Which service should the referral go to?').selectOption({ index: 1 });
+  // Services covering where the person lives come first, as the hint says.
+  const choices = page.getByLabel('Which service should the referral go to?');
+  await expect(choices.locator('optgroup').first()).toHaveAttribute('label', 'Services that cover where the person lives');
+  await expect(choices.locator('option').nth(1)).toHaveText(/^Hackney /);
+  await choices.selectOption({ index: 1 });
   await page.getByRole('button', { name: 'Continue to the referral' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Refer to');
   await expect(page.getByLabel('What does the person want from this referral?')).toHaveValue('Care Act assessment at home');
