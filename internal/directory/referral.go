@@ -84,8 +84,8 @@ type ReferralTarget struct {
 // ReferralTargets lists the running services that take referrals through
 // joinedup, those meeting need (or a need beneath it) when need is set:
 // the services covering the person first, then the others, each nearest
-// first, then by name.
-func (ix *Index) ReferralTargets(p ReferralPerson, need string) []ReferralTarget {
+// first, then by name; at most limit of them.
+func (ix *Index) ReferralTargets(p ReferralPerson, need string, limit int) []ReferralTarget {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	var place Place
@@ -98,7 +98,13 @@ func (ix *Index) ReferralTargets(p ReferralPerson, need string) []ReferralTarget
 		}
 	}
 	covering := ix.covering(place)
-	var out []ReferralTarget
+	type target struct {
+		e           *entry
+		covers      bool
+		dist        float64
+		hasDistance bool
+	}
+	var found []target
 	for _, e := range ix.services {
 		sv := e.svc
 		if !ix.running(e) || sv.Status != care.ServiceActive || sv.TeamID == "" || !sv.Referral.Has(care.ReferThroughJoinedup) {
@@ -107,28 +113,33 @@ func (ix *Index) ReferralTargets(p ReferralPerson, need string) []ReferralTarget
 		if need != "" && !slices.ContainsFunc(sv.Needs, func(code string) bool { return code == need || ix.needs[code].Parent == need }) {
 			continue
 		}
-		t := ReferralTarget{Listing: ix.listing(e)}
-		_, t.Covers = covering[e]
+		t := target{e: e}
+		_, t.covers = covering[e]
 		if e.hasPos && place.HasPosition {
-			t.Distance, t.HasDistance = geo.Distance(place.LatLon, e.pos), true
+			t.dist, t.hasDistance = geo.Distance(place.LatLon, e.pos), true
 		}
-		out = append(out, t)
+		found = append(found, t)
 	}
-	slices.SortFunc(out, func(a, b ReferralTarget) int {
+	slices.SortFunc(found, func(a, b target) int {
 		switch {
-		case a.Covers != b.Covers:
-			if a.Covers {
+		case a.covers != b.covers:
+			if a.covers {
 				return -1
 			}
 			return 1
-		case a.HasDistance != b.HasDistance:
-			if a.HasDistance {
+		case a.hasDistance != b.hasDistance:
+			if a.hasDistance {
 				return -1
 			}
 			return 1
 		}
-		return cmp.Or(cmp.Compare(a.Distance, b.Distance), strings.Compare(a.Service.Name, b.Service.Name),
-			strings.Compare(a.Service.ID, b.Service.ID))
+		return cmp.Or(cmp.Compare(a.dist, b.dist), strings.Compare(a.e.svc.Name, b.e.svc.Name), strings.Compare(a.e.svc.ID, b.e.svc.ID))
 	})
+	out := make([]ReferralTarget, 0, min(len(found), max(limit, 0)))
+	for _, t := range found[:min(len(found), max(limit, 0))] {
+		l := ix.listing(t.e)
+		l.Distance = t.dist
+		out = append(out, ReferralTarget{Listing: l, Covers: t.covers, HasDistance: t.hasDistance})
+	}
 	return out
 }

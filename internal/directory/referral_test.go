@@ -63,7 +63,7 @@ func TestReferralTargetsPutServicesCoveringThePersonFirst(t *testing.T) {
 			[]string{"s-croydon", "s-nursing", "s-hackney"}, 1},
 		{"nowhere known", ReferralPerson{}, "", []string{"s-croydon", "s-carers", "s-nursing", "s-hackney"}, 0},
 	} {
-		got := ix.ReferralTargets(c.person, c.need)
+		got := ix.ReferralTargets(c.person, c.need, 10)
 		var ids []string
 		covers := 0
 		for i, tg := range got {
@@ -78,5 +78,13 @@ func TestReferralTargetsPutServicesCoveringThePersonFirst(t *testing.T) {
 		if strings.Join(ids, " ") != strings.Join(c.want, " ") || covers != c.covers {
 			t.Errorf("%s: targets %v (%d covering), want %v (%d)", c.name, ids, covers, c.want, c.covers)
 		}
+	}
+}
+
+func TestReferralTargetsStopAtTheLimit(t *testing.T) {
+	ix := newTestIndex()
+	got := ix.ReferralTargets(ReferralPerson{Postcode: "CR0 1EA"}, "", 1)
+	if len(got) != 1 || got[0].Service.ID != "s-croydon" || !got[0].Covers {
+		t.Errorf("the first target for a Croydon resident = %+v, want Croydon Reablement alone", got)
 	}
 }

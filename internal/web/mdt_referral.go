@@ -60,7 +60,7 @@ func (s *Server) actionReferPage(w http.ResponseWriter, r *http.Request, actor c
 	v.Service = choiceField{Name: "service", Legend: "Which service should the referral go to?", Error: errs.Message("service"),
 		Hint:    "Services that cover where " + ar.Person.FullName() + " lives come first. Next you will check the referral before it is sent.",
 		Choices: []choice{{Value: "", Label: "Choose a service"}}}
-	v.Service.Groups = serviceChoices(s.dir.ReferralTargets(s.referralPerson(ar.Person), ""), "", chosen,
+	v.Service.Groups = serviceChoices(s.dir.ReferralTargets(s.referralPerson(ar.Person), "", maxServiceChoices), "", chosen,
 		"Services that cover where the person lives", "Other services that take referrals through joinedup")
 	s.render(w, r, status, "mdt-action-refer", v)
 }

@@ -91,6 +91,11 @@ func (s *Server) fillServiceReferrals(r *http.Request, actor care.Actor, sv care
 	return out, nil
 }
 
+// maxServiceChoices is how many services a page offers to refer to: those
+// covering the person, then the nearest others. A select longer than this
+// is no help to anyone.
+const maxServiceChoices = 200
+
 // referralPerson is what the directory needs to know about a person to
 // judge which services cover them.
 func (s *Server) referralPerson(p care.Person) directory.ReferralPerson {

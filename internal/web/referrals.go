@@ -781,7 +781,7 @@ func (s *Server) redirectForm(r *http.Request, rv store.ReferralView, f url.Valu
 	if n, ok := care.NeedByCode(need); ok && n.Parent != "" {
 		need = n.Parent
 	}
-	v.Target.Groups = serviceChoices(s.dir.ReferralTargets(s.referralPerson(rv.Person), need), t.ServiceID, f.Get("target"),
+	v.Target.Groups = serviceChoices(s.dir.ReferralTargets(s.referralPerson(rv.Person), need, maxServiceChoices), t.ServiceID, f.Get("target"),
 		"Services for this kind of need that cover where the person lives", "Other services for this kind of need")
 	v.Reason = choiceField{Name: "reason", Legend: "Why are you redirecting it?", Kind: "radios", Error: errs.Message("reason")}
 	for _, c := range care.ReferralReasons(care.ReferralRedirected) {
