@@ -162,8 +162,16 @@ func TestDemoServesAndShutsDownGracefully(t *testing.T) {
 	var out, errOut syncBuffer
 	done := make(chan error, 1)
 	db := filepath.Join(t.TempDir(), "demo.db")
+	// The first start names the database as the Configuration table does,
+	// through the environment; the second as a plain path.
+	env := func(k string) string {
+		if k == "JOINEDUP_DB" {
+			return "sqlite:" + db
+		}
+		return ""
+	}
 	go func() {
-		done <- run(ctx, []string{"demo", "--db", db, "--addr", "127.0.0.1:0"}, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+		done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0"}, env, strings.NewReader(""), &out, &errOut)
 	}()
 	url := ""
 	deadline := time.Now().Add(60 * time.Second)
@@ -207,8 +215,34 @@ func TestDemoServesAndShutsDownGracefully(t *testing.T) {
 		cancel2()
 	}()
 	run(ctx2, []string{"demo", "--db", db, "--addr", "127.0.0.1:0"}, func(string) string { return "" }, strings.NewReader(""), &out2, io.Discard)
-	if !strings.Contains(out2.String(), "Reusing the demo database") {
-		t.Errorf("second start did not reuse: %s", out2.String())
+	if !strings.Contains(out2.String(), "Reusing the demo database "+db) {
+		t.Errorf("second start did not reuse %s: %s", db, out2.String())
+	}
+}
+
+func TestDemoDatabaseNames(t *testing.T) {
+	for _, c := range []struct {
+		db, path string
+		usage    bool
+	}{
+		{db: "joinedup-demo.db", path: "joinedup-demo.db"},
+		{db: "sqlite:joinedup-demo.db", path: "joinedup-demo.db"},
+		{db: "sqlite:/var/tmp/demo.db", path: "/var/tmp/demo.db"},
+		{db: "/var/tmp/demo.db", path: "/var/tmp/demo.db"},
+		{db: "sqlite:", usage: true},
+		{db: "", usage: true},
+		{db: "postgres://joinedup@localhost/demo", usage: true},
+		{db: "postgresql://joinedup@localhost/demo", usage: true},
+	} {
+		path, err := demoPath(c.db)
+		var usage usageError
+		if c.usage != errors.As(err, &usage) || path != c.path {
+			t.Errorf("demoPath(%q) = %q, %v; want %q (usage error %v)", c.db, path, err, c.path, c.usage)
+		}
+	}
+	r := runCmd(t, nil, "", "demo", "--db", "postgres://joinedup@localhost/demo")
+	if r.code != 2 || !strings.Contains(r.stderr, "SQLite only") {
+		t.Errorf("demo on PostgreSQL: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
 

@@ -296,7 +296,7 @@ func TestValidateForSending(t *testing.T) {
 	}
 	r := draftReferral(t)
 	r.Wants = long
-	if got := FieldsOf(r.ValidateForSending()).Message("wants"); got != "This must be 5,000 characters or fewer" {
+	if got := FieldsOf(r.ValidateForSending()).Message("wants"); got != "What the person wants must be 5,000 characters or fewer" {
 		t.Errorf("length message = %q", got)
 	}
 }

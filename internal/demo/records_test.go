@@ -61,6 +61,9 @@ func TestStoriesAreValid(t *testing.T) {
 		if !strings.HasPrefix(string(s.Person.NHSNumber), "999") || generated[s.Person.NHSNumber] {
 			t.Errorf("%s has NHS number %s", name, s.Person.NHSNumber)
 		}
+		if s.Explore == "" {
+			t.Errorf("%s: joinedup demo would print nothing to explore", name)
+		}
 		coordinators := 0
 		inTeam := map[care.Role]bool{}
 		for _, m := range s.Team {

@@ -52,7 +52,9 @@ type ReferralStory struct {
 // working hours after the step before it.
 type ReferralStep struct {
 	After time.Duration
-	By    care.Role
+	// By is the role of the demo user who did it; "" is joinedup itself,
+	// standing in for a team no demo user works in.
+	By care.Role
 	// To is the status it moved to; empty for a message or an assignment.
 	To          care.ReferralStatus
 	Reason      string
@@ -255,7 +257,10 @@ func buildReferrals(stories []ReferralStory, ids referralIDs, cal *care.Calendar
 			if at.After(now) {
 				at = now.Add(-time.Minute)
 			}
-			actor := ids.actors[step.By]
+			actor, ok := ids.actors[step.By]
+			if !ok {
+				actor = care.SystemActor("demo loader")
+			}
 			side := care.ReceiverSide
 			if r.CanActFor(actor, care.ReferrerSide) && !r.CanActFor(actor, care.ReceiverSide) {
 				side = care.ReferrerSide

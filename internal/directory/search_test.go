@@ -356,3 +356,32 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+// TestSearchWithoutPracticeIsNoGapWhenAPracticeListServiceCouldHelp: a
+// service that takes the patients of some practices in the person's area
+// might take them, so a search that did not say their practice records no
+// gap in service; it says why instead.
+func TestSearchWithoutPracticeIsNoGapWhenAPracticeListServiceCouldHelp(t *testing.T) {
+	ix := newTestIndex()
+	for _, c := range []struct {
+		name              string
+		q                 Query
+		eligible, mayHelp int
+		gap               bool
+	}{
+		{"no practice, living in Hackney", Query{Need: "nursing-care/wound-and-pressure-care", Postcode: "E5 0PQ"}, 0, 1, false},
+		{"no practice, only the district known", Query{Need: "nursing-care/wound-and-pressure-care", Postcode: "E5"}, 0, 1, false},
+		{"their practice given", Query{Need: "nursing-care/wound-and-pressure-care", Postcode: "E5 0PQ", Practice: "F84003"}, 1, 0, false},
+		{"no practice, living in Croydon", Query{Need: "nursing-care/wound-and-pressure-care", Postcode: "CR0 1EA"}, 0, 0, true},
+		{"no practice, too young for it", Query{Need: "nursing-care/wound-and-pressure-care", Postcode: "E5 0PQ", Age: "16"}, 0, 0, true},
+		{"nobody meets the need", Query{Text: "xylophone lessons", Postcode: "E5 0PQ"}, 0, 0, true},
+	} {
+		res, err := ix.Search(c.q)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(res.Eligible) != c.eligible || res.PracticeMayHelp != c.mayHelp || (res.Gap != nil) != c.gap {
+			t.Errorf("%s: %d eligible, %d may help with a practice, gap %+v", c.name, len(res.Eligible), res.PracticeMayHelp, res.Gap)
+		}
+	}
+}

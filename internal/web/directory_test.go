@@ -63,7 +63,7 @@ func testDirectorySearchPage(t *testing.T, st *store.Store) {
 	}
 	for _, want := range []string{
 		"Hackney Reablement", "Funmilayo Adebayo", "Reablement duty coordinator", `href="tel:02079460141"`,
-		"Checked recently", "Accepting referrals", "Not enough data", "Searching near E5 0PQ",
+		"Checked recently", "Accepting referrals", "Median time to acknowledge", "Searching near E5 0PQ",
 		"Not available for this person", "Croydon Reablement", "Covers Croydon only",
 	} {
 		if !strings.Contains(res.body, want) {
@@ -72,6 +72,22 @@ func testDirectorySearchPage(t *testing.T, st *store.Store) {
 	}
 	if i, j := strings.Index(res.body, "Hackney Reablement"), strings.Index(res.body, "Not available for this person"); i > j {
 		t.Error("Hackney Reablement is not among the eligible services")
+	}
+	// The results are below a long form: a link at the top jumps to them.
+	skip := `<a class="nhsuk-link" href="#results">Skip to the results: 2 services can help</a>`
+	if i, j := strings.Index(res.body, skip), strings.Index(res.body, `<form action="/directory"`); i < 0 || i > j ||
+		!strings.Contains(res.body, `<h2 id="results" tabindex="-1">`) {
+		t.Error("no link to the results above the search form")
+	}
+	if strings.Contains(gp.get("/directory").body, `href="#results"`) {
+		t.Error("the empty search form links to results")
+	}
+
+	// A team named after its organisation is not preceded by it again.
+	res = gp.get("/directory?" + url.Values{"text": {"leg ulcer dressings"}, "postcode": {"E5 0PQ"}, "practice": {"F84003"}}.Encode())
+	if !strings.Contains(res.body, ">Hackney Community Health Services – District Nursing Team<") ||
+		strings.Contains(res.body, "Hackney Community Health Services – Hackney Community Health Services") {
+		t.Errorf("district nursing's team line is not as expected:\n%s", res.body)
 	}
 
 	// A bad postcode is an error at its field, with what was typed kept.
@@ -112,6 +128,22 @@ func testDirectoryGapsAreRecordedWithoutPersonalData(t *testing.T, st *store.Sto
 	}
 	if res := env.client(t).signInAs(care.RoleGP).get("/directory/gaps"); res.status != http.StatusForbidden {
 		t.Errorf("GP gap list = %d", res.status)
+	}
+
+	// District nursing takes only the patients of Hackney practices: a
+	// search that does not say the person's practice finds nothing, but
+	// that is no gap in service, and the page says why.
+	res = gp.get("/directory?" + url.Values{"need": {"nursing-care/wound-and-pressure-care"}, "postcode": {"E5 0PQ"}}.Encode())
+	if res.status != 200 || !strings.Contains(res.body, "No service in the directory can help") ||
+		strings.Contains(res.body, "recorded as a gap in service,") || !strings.Contains(res.body, "has not been recorded as a gap in service") ||
+		!strings.Contains(res.body, "Add their GP practice") {
+		t.Errorf("search without a practice = %d", res.status)
+	}
+	// A search from a demo person's postcode records the council area.
+	gp.get("/directory?" + url.Values{"need": {"substance-use/alcohol"}, "postcode": {"E5 0PQ"}}.Encode())
+	res = analyst.get("/directory/gaps?area=E09000012")
+	if res.status != 200 || !strings.Contains(res.body, "Alcohol") || strings.Contains(res.body, "Wound and pressure care") {
+		t.Errorf("Hackney's gaps = %d:\n%s", res.status, res.body)
 	}
 }
 
@@ -183,7 +215,7 @@ func testDirectoryEntryPages(t *testing.T, st *store.Store) {
 			"Named link workers", "Link social worker for the practice", "Social prescribing link worker",
 			"Hackney Community Health Services – District Nursing Team"}},
 		{"/directory/services/" + ids.reablement, []string{"Hackney Reablement", "Funmilayo Adebayo", "Every day: 8am to 8pm",
-			"Bank holidays: usual hours", "Hackney (council area)", "A referral must include", "Not enough data", "Ages: 18"}},
+			"Bank holidays: usual hours", "Hackney (council area)", "A referral must include", "Median time to acknowledge", "Ages: 18"}},
 		{"/directory/teams/" + ids.north, []string{"North Locality Team", "practices</a>", "Team manager"}},
 		{"/directory/teams/" + ids.north + "/practices", []string{"Practices this team covers", "Lower Clapton Group Practice"}},
 		{"/directory/organisations/" + ids.council, []string{"London Borough of Hackney", "E09000012", "Hackney Reablement Service", "Hackney Reablement"}},

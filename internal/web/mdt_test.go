@@ -360,9 +360,21 @@ func testMDTMeetingJourney(t *testing.T, st *store.Store) {
 		t.Errorf("pre-read rate not shown")
 	}
 
-	// Running the meeting.
-	if res := coord.post("/mdt/meetings/"+m+"/start", url.Values{}); res.status != http.StatusSeeOther {
+	// Running the meeting. It is a week or more away: starting it early,
+	// which closes and sends the agenda, is asked about first.
+	res = coord.post("/mdt/meetings/"+m+"/start", url.Values{})
+	if res.status != http.StatusOK || !strings.Contains(res.body, "This meeting is not due to start yet") ||
+		!strings.Contains(res.body, "closes the agenda") || !strings.Contains(res.body, `name="early" value="yes"`) {
+		t.Fatalf("early start = %d, want a page asking first", res.status)
+	}
+	if v, err := st.MDTMeeting(ctx, w.coordinator, m); err != nil || !v.StartedAt.IsZero() || !v.AgendaSentAt.IsZero() {
+		t.Fatalf("asking first started the meeting or sent the agenda: %+v, %v", v.MDTMeetingSummary, err)
+	}
+	if res := coord.post("/mdt/meetings/"+m+"/start", url.Values{"early": {"yes"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("start: %d", res.status)
+	}
+	if page := coord.get("/mdt/meetings/" + m); !strings.Contains(page.body, "The meeting has started.") {
+		t.Error("no notice that the meeting has started")
 	}
 	res = coord.post("/mdt/meetings/"+m+"/attendance", url.Values{"attendance-" + w.gp.UserID: {"attended_in_person"},
 		"attendance-" + w.sw.UserID: {"attended_remotely"}, "attendance-" + w.coordinator.UserID: {"attended_in_person"}})
@@ -514,5 +526,24 @@ func testMDTDeclinedNeedIsShownSoTheItemCanBeMoved(t *testing.T, st *store.Store
 	}
 	if page := coord.get("/mdt/meetings/" + w.waiting); !strings.Contains(page.body, "Carried over") {
 		t.Error("the moved item is not marked")
+	}
+}
+
+func TestTimeUntil(t *testing.T) {
+	t.Parallel()
+	london := storetest.Calendar(t).Location()
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, london)
+	for _, c := range []struct {
+		then time.Time
+		want string
+	}{
+		{now.Add(40 * time.Minute), "in 40 minutes"},
+		{now.Add(4 * time.Hour), "later today"},
+		{time.Date(2026, 12, 5, 8, 0, 0, 0, london), "tomorrow"},
+		{time.Date(2026, 12, 10, 13, 0, 0, 0, london), "in 6 days"},
+	} {
+		if got := timeUntil(now, c.then, london); got != c.want {
+			t.Errorf("timeUntil(%v) = %q, want %q", c.then, got, c.want)
+		}
 	}
 }

@@ -222,6 +222,17 @@ func testReferJourneyOverHTTP(t *testing.T, st *store.Store) {
 	if !strings.Contains(page.body, "Outcome: Assessment arranged") || !strings.Contains(page.body, "Assessment visit on Thursday.") {
 		t.Error("the GP does not see the outcome")
 	}
+	// Marking it entered in error is a quiet link to a page that asks
+	// first, never a button.
+	eie := refPath + "/move/entered-in-error"
+	if !strings.Contains(page.body, `<a class="app-link-warning" href="`+eie+`">Mark it as entered in error</a>`) ||
+		regexp.MustCompile(`class="nhsuk-button[^"]*"[^>]*href="`+regexp.QuoteMeta(eie)+`"`).MatchString(page.body) {
+		t.Error("entered in error is not offered as a quiet link")
+	}
+	if res := gp.get(eie); res.status != 200 || !strings.Contains(res.body, "It cannot be undone.") ||
+		!strings.Contains(res.body, `class="nhsuk-button nhsuk-button--warning"`) {
+		t.Errorf("the entered in error page = %d, want a warning and a warning button", res.status)
+	}
 	// An illegal move is refused with a clear message.
 	if res := sw.post(refPath+"/move/rejected", url.Values{"version": {"5"}, "reason": {"other"}, "note": {"x"}}); res.status != 400 ||
 		!strings.Contains(res.body, "has been completed, so it can no longer be changed") {

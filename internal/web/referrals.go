@@ -765,44 +765,13 @@ func (s *Server) redirectForm(r *http.Request, rv store.ReferralView, f url.Valu
 	v.Target = choiceField{Name: "target", Legend: "Which service should it go to?", Error: errs.Message("target"),
 		Hint:    "Services in the directory that take referrals through joinedup and cover where the person lives come first.",
 		Choices: []choice{{Value: "", Label: "Choose a service"}}}
-	// Suggest what search would find for the same need and person, then
-	// everything else that takes referrals through joinedup.
-	res, err := s.dir.Search(directory.Query{Need: t.NeedCode, Postcode: rv.Person.Postcode})
-	seen := map[string]bool{t.ServiceID: true}
-	suggested := choiceGroup{Label: "Suggested for this person and need"}
-	if err == nil {
-		for _, h := range res.Eligible {
-			if seen[h.Service.ID] || !h.Service.Referral.Has(care.ReferThroughJoinedup) || h.Service.TeamID == "" {
-				continue
-			}
-			seen[h.Service.ID] = true
-			suggested.Choices = append(suggested.Choices, choice{Value: h.Service.ID, Label: h.Service.Name + " (" + h.Organisation.Name + ")",
-				Checked: f.Get("target") == h.Service.ID})
-		}
-	}
-	if len(suggested.Choices) > 0 {
-		v.Target.Groups = append(v.Target.Groups, suggested)
-	}
-	// Then other services for the same area of need, wherever they are.
+	// Services for the same area of need, those covering the person first.
 	need := t.NeedCode
 	if n, ok := care.NeedByCode(need); ok && n.Parent != "" {
 		need = n.Parent
 	}
-	_, all := s.dir.Listings(directory.ListingQuery{Need: need, Limit: 200})
-	others := choiceGroup{Label: "Other services for this kind of need that take referrals through joinedup"}
-	for _, l := range all {
-		if seen[l.Service.ID] || !l.Service.Referral.Has(care.ReferThroughJoinedup) || l.Service.TeamID == "" ||
-			l.Service.Status != care.ServiceActive {
-			continue
-		}
-		seen[l.Service.ID] = true
-		others.Choices = append(others.Choices, choice{Value: l.Service.ID, Label: l.Service.Name + " (" + l.Organisation.Name + ")",
-			Checked: f.Get("target") == l.Service.ID})
-	}
-	slices.SortFunc(others.Choices, func(a, b choice) int { return strings.Compare(a.Label, b.Label) })
-	if len(others.Choices) > 0 {
-		v.Target.Groups = append(v.Target.Groups, others)
-	}
+	v.Target.Groups = serviceChoices(s.dir.ReferralTargets(s.referralPerson(rv.Person), need, maxServiceChoices), t.ServiceID, f.Get("target"),
+		"Services for this kind of need that cover where the person lives", "Other services for this kind of need")
 	v.Reason = choiceField{Name: "reason", Legend: "Why are you redirecting it?", Kind: "radios", Error: errs.Message("reason")}
 	for _, c := range care.ReferralReasons(care.ReferralRedirected) {
 		v.Reason.Choices = append(v.Reason.Choices, choice{Value: c.Code, Label: c.Label, Checked: f.Get("reason") == c.Code})

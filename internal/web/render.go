@@ -48,6 +48,8 @@ func parsePages(as *assets, loc *time.Location) (*pages, error) {
 		// MDT meetings: a meeting's day and hours, and a time of day.
 		"mdtWhen": func(start, end time.Time) string { return mdtWhen(start, end, loc) },
 		"clock":   clockText,
+		// Directory: a team with its organisation, named once.
+		"teamOf": teamOf,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
 	if err != nil {
@@ -227,4 +229,17 @@ func field(name, label, value, errMsg string, opts ...string) formField {
 		}
 	}
 	return f
+}
+
+// teamOf names a team with the organisation it belongs to, "Hackney
+// Community Health Services – District Nursing Team", without saying the
+// organisation twice when the team's name already starts with it.
+func teamOf(org, team string) string {
+	switch {
+	case team == "":
+		return org
+	case org == "" || strings.HasPrefix(team, org):
+		return team
+	}
+	return org + " – " + team
 }
