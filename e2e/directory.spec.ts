@@ -1,40 +1,8 @@
 // The directory's journeys in the demo: a GP in Hackney finds who can help
 // with washing and dressing, and sees which services are out of area. Every
 // page visited is checked with axe.
-import { test as base, expect, type Page } from '@playwright/test';
 import { expectNoA11yViolations } from './axe';
-
-const demoPassword = 'demo-password';
-const emailFor = (role: string) => `${role.replaceAll('_', '-')}@demo.joinedup.test`;
-
-// As in foundation.spec.ts: any script or console error fails the test; the
-// one resource allowed to fail is the page itself when the test asked for an
-// error on purpose.
-const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors: string[] = [];
-      page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return;
-        const where = msg.location().url;
-        if (msg.text().startsWith('Failed to load resource') && where === page.url()) return;
-        errors.push(`${msg.text()} (${where})`);
-      });
-      await use(errors);
-      expect(errors, 'errors in the browser console').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
-
-async function signInAs(page: Page, role: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email address', { exact: true }).fill(emailFor(role));
-  await page.getByLabel('Password', { exact: true }).fill(demoPassword);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).toHaveURL('/');
-}
+import { expect, signInAs, signOut, test } from './demo';
 
 test('a GP in Hackney finds reablement for help with washing and dressing', async ({ page }) => {
   await signInAs(page, 'gp');
@@ -52,12 +20,26 @@ test('a GP in Hackney finds reablement for help with washing and dressing', asyn
     await expect(page.getByText('Searching near E5 0PQ')).toBeVisible();
   });
 
+  await test.step('the results are below the search form, a link away from the top of the page', async () => {
+    const results = page.getByRole('heading', { level: 2, name: /^\d+ services can help$/ });
+    await expect(results).not.toBeInViewport();
+    const skip = page.getByRole('link', { name: /^Skip to the results: \d+ services can help$/ });
+    await expect(skip).toBeInViewport();
+    await skip.click();
+    await expect(page).toHaveURL(/#results$/);
+    await expect(results).toBeInViewport();
+    await expect(results).toBeFocused();
+  });
+
   const reablement = page.locator('.app-hit').filter({ has: page.getByRole('heading', { name: 'Hackney Reablement' }) });
-  await test.step('Hackney Reablement is listed with a named duty contact and a freshness badge', async () => {
+  await test.step('Hackney Reablement is listed with a named duty contact, a freshness badge and response figures', async () => {
     await expect(reablement).toBeVisible();
+    await expect(reablement).toContainText('London Borough of Hackney – Hackney Reablement Service');
     await expect(reablement).toContainText('Funmilayo Adebayo, Reablement duty coordinator');
     await expect(reablement.locator('.nhsuk-tag').first()).toHaveText('Checked recently');
-    await expect(reablement).toContainText('Not enough data');
+    // The demo's history of referrals gives its main services real figures.
+    await expect(reablement).toContainText(/Median time to acknowledge: [\d.]+ working hours?\. Median time to decide: [\d.]+ working hours?\. Accepted: \d+%/);
+    await expect(reablement).not.toContainText('Not enough data');
   });
 
   await test.step('the Croydon service is listed as out of area', async () => {
@@ -72,6 +54,53 @@ test('a GP in Hackney finds reablement for help with washing and dressing', asyn
     await page.getByRole('button', { name: 'Search', exact: true }).click();
     await expect(page.locator('.nhsuk-error-summary')).toContainText('Enter a real postcode');
     await expect(page.getByLabel("The person's postcode")).toHaveValue('not a postcode');
+  });
+  await expectNoA11yViolations(page);
+});
+
+test('a search that leaves out the practice is no gap; one from a demo postcode is a gap in its council area', async ({ page }) => {
+  await signInAs(page, 'gp');
+  const search = async (need: string, practice: string) => {
+    await page.goto('/directory');
+    await page.getByLabel('Or choose a need').selectOption({ label: need });
+    await page.getByLabel("The person's postcode").fill('E5 0PQ');
+    await page.getByLabel("Their GP practice's ODS code (optional)").fill(practice);
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await expect(page.getByText('Searching near E5 0PQ')).toBeVisible();
+  };
+
+  await test.step('without the practice, district nursing might take the person: no gap, and the page says why', async () => {
+    await search('Wound and pressure care', '');
+    await expect(page.getByRole('heading', { name: 'No service in the directory can help' })).toBeVisible();
+    await expect(page.getByText('This search has not been recorded as a gap in service')).toBeVisible();
+    await expect(page.getByText("Add their GP practice's ODS code to the search to find out.")).toBeVisible();
+    await expect(page.getByText('This search has been recorded as a gap in service')).toHaveCount(0);
+  });
+  await expectNoA11yViolations(page);
+
+  await test.step('with the practice, district nursing can help; its team names its organisation once', async () => {
+    await search('Wound and pressure care', 'F84003');
+    const nursing = page.locator('.app-hit').filter({ has: page.getByRole('heading', { name: 'Hackney District Nursing' }) });
+    await expect(nursing).toContainText('Hackney Community Health Services – District Nursing Team');
+    await expect(nursing).not.toContainText('Hackney Community Health Services – Hackney Community Health Services');
+  });
+  await expectNoA11yViolations(page);
+
+  await test.step('a need no service meets is recorded as a gap', async () => {
+    await search('Alcohol', 'F84003');
+    await expect(page.getByText('This search has been recorded as a gap in service')).toBeVisible();
+  });
+
+  await test.step('the gap is in Hackney, where the demo postcode is', async () => {
+    await signOut(page);
+    await signInAs(page, 'analyst');
+    await page.goto('/directory/gaps');
+    await page.getByLabel('Council area').selectOption({ label: 'London Borough of Hackney' });
+    await page.getByRole('button', { name: 'Show gaps' }).click();
+    const row = page.getByRole('row', { name: /Alcohol/ });
+    await expect(row).toContainText('Hackney');
+    await expect(row).toContainText('E5');
+    await expect(page.getByRole('row', { name: /Wound and pressure care/ })).toHaveCount(0);
   });
   await expectNoA11yViolations(page);
 });
@@ -94,6 +123,9 @@ test('a team manager is reminded, verifies an entry and its badge changes', asyn
     await page.getByRole('link', { name: 'Hackney Occupational Therapy – equipment and adaptations' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Hackney Occupational Therapy – equipment and adaptations');
     await expect(page.locator('.nhsuk-tag').first()).toHaveText('Stale: may be out of date');
+    // The waiting list and the typical wait agree.
+    await expect(page.getByText('Waiting list: 6 to 12 weeks').first()).toBeVisible();
+    await expect(page.getByText('Urgent within 5 working days; routine 6 to 12 weeks')).toBeVisible();
   });
   await expectNoA11yViolations(page);
 

@@ -2,8 +2,9 @@
 // redirect, sign in, home page, a missing page, sign out; each page checked
 // with axe. The demo gives every role one account,
 // <role code with - for _>@demo.joinedup.test, all with the same password.
-import { test as base, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expectNoA11yViolations } from './axe';
+import { demoPassword, emailFor, expect, signIn, test } from './demo';
 
 const roles = [
   'admin',
@@ -20,41 +21,10 @@ const roles = [
   'privacy_officer',
   'analyst',
 ];
-const demoPassword = 'demo-password';
-const emailFor = (role: string) => `${role.replaceAll('_', '-')}@demo.joinedup.test`;
-
-// Every test fails on a script error or a console error, which is how a
-// Content Security Policy violation (an inline script, a blocked asset) or a
-// missing asset shows itself. The one resource allowed to fail is the page
-// itself when the test asked for an error on purpose: the 404 page, or the
-// 401 of a wrong password.
-const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors: string[] = [];
-      page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return;
-        const where = msg.location().url;
-        if (msg.text().startsWith('Failed to load resource') && where === page.url()) return;
-        errors.push(`${msg.text()} (${where})`);
-      });
-      await use(errors);
-      expect(errors, 'errors in the browser console').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
 
 async function expectSignInPage(page: Page) {
   await expect(page).toHaveURL(/\/sign-in(\?.*)?$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
-}
-
-async function signIn(page: Page, email: string, password: string) {
-  await page.getByLabel('Email address', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
 // Lines of text in the page header, for telling what signing in added.

@@ -10,48 +10,15 @@
 // The demo database is shared with the other spec files, so this spec
 // makes its own meeting series (with its own title) and uses two demo
 // people, Emmanuel Boateng and Ruth Feldman, only on that series' agendas.
-import { test as base, expect, type Page } from '@playwright/test';
 import { expectNoA11yViolations } from './axe';
-
-const demoPassword = 'demo-password';
-const emailFor = (role: string) => `${role.replaceAll('_', '-')}@demo.joinedup.test`;
+import { expect, signInAs, signOut, test } from './demo';
 
 const seriesTitle = 'Clapton complex care MDT (browser test)';
 // Demo story people registered with Lower Clapton Group Practice.
 const emmanuel = { name: 'Emmanuel Boateng', nhs: '9997770021' };
 const ruth = { name: 'Ruth Feldman', nhs: '9997770013' };
 
-const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors: string[] = [];
-      page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return;
-        const where = msg.location().url;
-        if (msg.text().startsWith('Failed to load resource') && where === page.url()) return;
-        errors.push(`${msg.text()} (${where})`);
-      });
-      await use(errors);
-      expect(errors, 'errors in the browser console').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
-
 test.describe.configure({ mode: 'serial' });
-
-async function signInAs(page: Page, role: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email address', { exact: true }).fill(emailFor(role));
-  await page.getByLabel('Password', { exact: true }).fill(demoPassword);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).toHaveURL('/');
-}
-
-async function signOut(page: Page) {
-  await page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }).click();
-}
 
 let meetingPath = '';
 
@@ -146,8 +113,20 @@ test('the meeting records attendance, assigns actions to a GP and a social worke
   await signInAs(page, 'mdt_coordinator');
   await page.goto(meetingPath);
 
+  await test.step('starting the meeting before its day asks first, since it closes and sends the agenda', async () => {
+    await page.getByRole('button', { name: 'Start the meeting' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('This meeting is not due to start yet');
+    await expect(page.getByText(/It is planned for .+: (in \d+ days|tomorrow|later today)\./)).toBeVisible();
+    await expect(page.getByText('Starting it now cannot be undone')).toBeVisible();
+    await expectNoA11yViolations(page);
+    await page.getByRole('link', { name: 'Go back to the meeting without starting it' }).click();
+    await expect(page.getByRole('button', { name: 'Start the meeting' })).toBeVisible();
+    await expect(page.getByText('The meeting has started.')).toHaveCount(0);
+  });
+
   await test.step('the coordinator starts the meeting and records attendance', async () => {
     await page.getByRole('button', { name: 'Start the meeting' }).click();
+    await page.getByRole('button', { name: 'Start the meeting now' }).click();
     await expect(page.getByText('The meeting has started.')).toBeVisible();
     await expectNoA11yViolations(page);
     await page.getByLabel('How Amara Okafor attended').selectOption('attended_in_person');
@@ -244,7 +223,11 @@ test('the GP practice sees the outcome on the person’s timeline, and the GP cl
   await page.getByRole('button', { name: 'Continue to the referral' }).click();
   await expect(page.getByRole('alert')).toContainText('Choose a service');
   await expectNoA11yViolations(page);
-  await page.getByLabel('Which service should the referral go to?').selectOption({ index: 1 });
+  // Services covering where the person lives come first, as the hint says.
+  const choices = page.getByLabel('Which service should the referral go to?');
+  await expect(choices.locator('optgroup').first()).toHaveAttribute('label', 'Services that cover where the person lives');
+  await expect(choices.locator('option').nth(1)).toHaveText(/^Hackney /);
+  await choices.selectOption({ index: 1 });
   await page.getByRole('button', { name: 'Continue to the referral' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Refer to');
   await expect(page.getByLabel('What does the person want from this referral?')).toHaveValue('Care Act assessment at home');

@@ -8,52 +8,22 @@
 // The demo database is shared with the other spec files, so this spec
 // registers its own person, with an NHS number from the 999 range that the
 // demo's generator never reaches, and changes nothing else.
-import { test as base, expect, type Page } from '@playwright/test';
 import { expectNoA11yViolations } from './axe';
-
-const demoPassword = 'demo-password';
-const emailFor = (role: string) => `${role.replaceAll('_', '-')}@demo.joinedup.test`;
+import { expect, signInAs, signOut, test } from './demo';
 
 // 999 999 9999 is valid (its check digit is 9) and far past the demo's
 // people, who take the lowest numbers of the range.
 const nhsNumber = '999 999 9999';
 
-const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors: string[] = [];
-      page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return;
-        const where = msg.location().url;
-        if (msg.text().startsWith('Failed to load resource') && where === page.url()) return;
-        errors.push(`${msg.text()} (${where})`);
-      });
-      await use(errors);
-      expect(errors, 'errors in the browser console').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
-
 test.describe.configure({ mode: 'serial' });
-
-async function signInAs(page: Page, role: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email address', { exact: true }).fill(emailFor(role));
-  await page.getByLabel('Password', { exact: true }).fill(demoPassword);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).toHaveURL('/');
-}
-
-async function signOut(page: Page) {
-  await page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }).click();
-}
 
 let personPath = '';
 
 test('a practice manager registers a person, adds a social worker to the care team and names a coordinator', async ({ page }) => {
   await signInAs(page, 'practice_manager');
+  // The header names the practice's team without saying "practice" twice.
+  await expect(page.getByRole('banner')).toContainText('Practice manager, Lower Clapton Group Practice team');
+  await expect(page.getByRole('banner')).not.toContainText(/practice practice/i);
   await expectNoA11yViolations(page);
 
   await test.step('the register form shows every problem at its field', async () => {
@@ -65,6 +35,17 @@ test('a practice manager registers a person, adds a social worker to the care te
     await expect(page.getByRole('alert')).toContainText('This is not a valid NHS number');
     await expect(page.getByRole('alert')).toContainText('Enter their first name');
     await expect(page.getByLabel('NHS number', { exact: true })).toHaveValue('999 999 9993');
+    await expectNoA11yViolations(page);
+  });
+
+  await test.step('the error summary names the field that is too long', async () => {
+    await page.getByLabel('First name', { exact: true }).fill('W'.repeat(101));
+    await page.getByRole('button', { name: 'Register this person' }).click();
+    const link = page.getByRole('alert').getByRole('link', { name: 'The first name must be 100 characters or fewer' });
+    await expect(link).toHaveAttribute('href', '#given_name');
+    await expect(page.getByRole('alert')).not.toContainText('This must be');
+    await link.click();
+    await expect(page.getByLabel('First name', { exact: true })).toBeFocused();
     await expectNoA11yViolations(page);
   });
 
@@ -238,6 +219,11 @@ test('the privacy officer sees the break-glass in the review queue and reviews i
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Who has accessed this record');
   await expect(page.getByRole('row', { name: /Refused/ }).first()).toContainText('Grace Mensah');
   await expect(page.getByRole('row', { name: /Used emergency access/ })).toContainText('Grace Mensah');
+  // What each access showed, and why it was allowed, in words.
+  const looked = page.getByRole('row', { name: /Grace Mensah/ }).filter({ hasText: 'Looked at the record' }).first();
+  await expect(looked).toContainText('Their identity, contact details, communication needs, carers, no alerts, the care team and “About me”.');
+  await expect(looked).toContainText('Through emergency access.');
+  await expect(page.locator('main')).not.toContainText(/\d+ shown|\d+ withheld|through:/);
   await expectNoA11yViolations(page);
   await page.goBack();
 

@@ -9,45 +9,13 @@
 // refers only the demo's referral people whose referrals are all closed
 // (Arif Chowdhury, Leonard Fairweather, Yetunde Adebisi), whom no other
 // spec uses.
-import { test as base, expect, type Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { expectNoA11yViolations } from './axe';
+import { expect, signInAs, signOut, test } from './demo';
 
-const demoPassword = 'demo-password';
-const emailFor = (role: string) => `${role.replaceAll('_', '-')}@demo.joinedup.test`;
 const socialWork = 'Hackney Adult Social Care – North Locality social work';
 
-const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [
-    async ({ page }, use) => {
-      const errors: string[] = [];
-      page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-      page.on('console', (msg) => {
-        if (msg.type() !== 'error') return;
-        const where = msg.location().url;
-        if (msg.text().startsWith('Failed to load resource') && where === page.url()) return;
-        errors.push(`${msg.text()} (${where})`);
-      });
-      await use(errors);
-      expect(errors, 'errors in the browser console').toEqual([]);
-    },
-    { auto: true },
-  ],
-});
-
-// Each journey signs in and out several times, with axe on every page.
-test.describe.configure({ mode: 'serial', timeout: 120_000 });
-
-async function signInAs(page: Page, role: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email address', { exact: true }).fill(emailFor(role));
-  await page.getByLabel('Password', { exact: true }).fill(demoPassword);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page).toHaveURL('/');
-}
-
-async function signOut(page: Page) {
-  await page.getByRole('banner').getByRole('button', { name: 'Sign out', exact: true }).click();
-}
+test.describe.configure({ mode: 'serial' });
 
 // refer finds the social work service in the directory and sends it a
 // referral for the person with this NHS number, returning its path.
@@ -154,6 +122,12 @@ test('a GP refers to the social work team, who acknowledge, ask, accept and comp
     await expect(page.getByText('Your message has been sent.')).toBeVisible();
     await expect(page.getByText(/Read by Amara Okafor|Not read yet/).first()).toBeVisible();
     await expectNoA11yViolations(page);
+    // The notice is shown once: it is not in the address, and a reload
+    // does not bring it back.
+    expect(new URL(page.url()).search).toBe('');
+    await page.reload();
+    await expect(page.getByText('Does Arif have a key safe, and who holds the code?').first()).toBeVisible();
+    await expect(page.getByText('Your message has been sent.')).toHaveCount(0);
     await signOut(page);
   });
 
@@ -184,6 +158,23 @@ test('a GP refers to the social work team, who acknowledge, ask, accept and comp
     await expect(outcome).toContainText('Outcome: Assessment arranged');
     await expect(outcome).toContainText('Home assessment on Thursday at 10am with Samira there.');
     await expectNoA11yViolations(page);
+  });
+
+  await test.step('marking it entered in error is a quiet link that asks first', async () => {
+    await expect(page.getByRole('button', { name: /entered in error/ })).toHaveCount(0);
+    await page.getByRole('link', { name: 'Mark it as entered in error' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mark as entered in error');
+    await expect(page.getByText('It cannot be undone.')).toBeVisible();
+    await expectNoA11yViolations(page);
+    // Going back changes nothing.
+    await page.getByRole('link', { name: 'Cancel and go back to the referral' }).click();
+    await expect(page.locator('#outcome')).toContainText('Outcome: Assessment arranged');
+    await page.getByRole('link', { name: 'Mark it as entered in error' }).click();
+    await page.getByLabel('Why was this referral entered in error?').fill('Sent twice by mistake.');
+    await page.getByRole('button', { name: 'Mark as entered in error' }).click();
+    await expect(page.getByText('Done: this referral is now entered in error.')).toBeVisible();
+    await expect(page.locator('#outcome')).toContainText('Entered in error');
+    await expectNoA11yViolations(page);
     await signOut(page);
   });
 });
@@ -204,6 +195,12 @@ test('a second referral is redirected and a third declined; the GP sees where ea
     await page.getByRole('button', { name: 'Redirect to another service' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Redirect to another service');
     await expectNoA11yViolations(page);
+    // The services covering where the person lives come first, as the
+    // hint says: Hackney's, not Croydon's.
+    const groups = page.getByLabel('Which service should it go to?').locator('optgroup');
+    await expect(groups.first()).toHaveAttribute('label', 'Services for this kind of need that cover where the person lives');
+    await expect(groups.first().locator('option').first()).toHaveText(/^Hackney /);
+    await expect(groups.first().locator('option', { hasText: 'Croydon' })).toHaveCount(0);
     await page.getByRole('button', { name: 'Redirect the referral' }).click();
     await expect(page.locator('.nhsuk-error-summary')).toContainText('Choose the service to redirect this referral to');
     await page.getByLabel('Which service should it go to?').selectOption({ label: 'Hackney Reablement (London Borough of Hackney)' });
@@ -257,4 +254,26 @@ test('the team manager sees the overdue referral escalated', async ({ page }) =>
   await page.getByRole('link', { name: 'Inbox', exact: true }).click();
   await expect(page.getByRole('link', { name: /^Overdue: routine referral/ }).first()).toBeVisible();
   await expectNoA11yViolations(page);
+});
+
+test('the worklists are readable on a 375-pixel phone', async ({ page }) => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  for (const [role, path] of [
+    ['social_worker', '/referrals/incoming'],
+    ['gp', '/referrals/sent'],
+  ]) {
+    await signInAs(page, role);
+    await page.goto(path);
+    await expect(page.getByRole('table').first()).toBeVisible();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow, `${path} scrolls sideways on a phone`).toBeLessThanOrEqual(0);
+    // Each cell is its heading beside one block of text: the person's name
+    // with their NHS number beneath it, not spread across the row.
+    const cell = page.getByRole('cell').filter({ hasText: 'NHS number' }).first();
+    const name = await cell.getByRole('link').boundingBox();
+    const nhs = await cell.getByText(/NHS number/).boundingBox();
+    expect(name && nhs && nhs.y >= name.y + name.height - 1, 'the NHS number is beneath the name').toBe(true);
+    await expectNoA11yViolations(page);
+    await signOut(page);
+  }
 });

@@ -20,7 +20,7 @@ import (
 var operator = care.SystemActor("command line")
 
 func (e *environment) openMigrated(ctx context.Context, dsn string) (*store.Store, error) {
-	st, err := store.Open(ctx, dsn, store.Options{})
+	st, err := store.Open(ctx, dsn, store.Options{Calendar: e.calendar})
 	if err != nil {
 		return nil, err
 	}

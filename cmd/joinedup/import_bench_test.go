@@ -96,23 +96,25 @@ func writeNSPL(b *testing.B, path string, n int) {
 	}
 }
 
-// freshSchema makes an empty schema on the PostgreSQL server at base and
-// returns a URL that uses it, so each run imports into an empty table.
-func freshSchema(b *testing.B, base string) string {
+// freshSchema makes an empty schema on the PostgreSQL server at base,
+// dropped when the test or benchmark ends, and returns a URL that uses it,
+// so each run starts from an empty database.
+func freshSchema(tb testing.TB, base string) string {
+	tb.Helper()
 	db, err := sql.Open("pgx", base)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	var r [6]byte
 	rand.Read(r[:])
 	schema := "bench_" + hex.EncodeToString(r[:])
 	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE"); db.Close() })
+	tb.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE"); db.Close() })
 	u, err := url.Parse(base)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	q := u.Query()
 	q.Set("search_path", schema)

@@ -2,18 +2,22 @@ package main
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/testdb"
 )
 
 // TestImports runs each import twice on a fresh database: the first adds,
 // the second changes nothing, and both report the rows they rejected.
 func TestImports(t *testing.T) {
-	db := "sqlite:" + filepath.Join(t.TempDir(), "import.db")
+	t.Parallel()
+	testdb.Engines(t, testImports)
+}
+
+func testImports(t *testing.T, db string) {
 	if r := runCmd(t, nil, "", "migrate", "--db", db); r.code != 0 {
 		t.Fatalf("migrate: %s", r.stderr)
 	}
@@ -59,7 +63,7 @@ func TestImports(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	st, err := store.Open(ctx, db, store.Options{})
+	st, err := store.Open(ctx, db, store.Options{Calendar: mustCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
+	_ "time/tzdata" // the zone database is embedded, so Europe/London loads on any machine
+
+	"github.com/joinedup/joinedup/internal/care"
 )
 
 func main() {
@@ -66,7 +70,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprint(stderr, topUsage)
 		return usageError{"no command given"}
 	}
-	env := &environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	cal, err := workingCalendar()
+	if err != nil {
+		return err
+	}
+	env := &environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, calendar: cal}
 	cmd, rest := args[0], args[1:]
 	switch cmd {
 	case "demo":
@@ -98,4 +106,19 @@ type environment struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// calendar is the one working calendar, and its zone the one time is
+	// shown and today's date judged in, for everything run wires together.
+	calendar *care.Calendar
+}
+
+// workingCalendar is where joinedup's time zone is loaded, once: the
+// England and Wales working calendar (bank holidays, 09:00 to 17:00) in
+// Europe/London. Everything that counts working time, judges what day it is
+// or shows a time is handed this calendar or its zone.
+func workingCalendar() (*care.Calendar, error) {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		return nil, fmt.Errorf("cannot load the Europe/London time zone: %v", err)
+	}
+	return care.NewCalendar(loc)
 }

@@ -12,6 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/joinedup/joinedup/internal/care"
+	"github.com/joinedup/joinedup/internal/testdb"
 )
 
 // syncBuffer lets a test read output while the server goroutine writes it.
@@ -45,6 +48,7 @@ func runCmd(t testing.TB, env map[string]string, stdin string, args ...string) r
 }
 
 func TestUsageErrorsExitWithTwo(t *testing.T) {
+	t.Parallel()
 	cases := [][]string{
 		{},
 		{"frobnicate"},
@@ -68,6 +72,7 @@ func TestUsageErrorsExitWithTwo(t *testing.T) {
 }
 
 func TestEverySubcommandHasHelp(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{{"--help"}, {"demo", "--help"}, {"serve", "--help"}, {"migrate", "--help"},
 		{"user", "--help"}, {"user", "add", "--help"}, {"user", "disable", "--help"}, {"user", "reset-password", "--help"},
 		{"audit", "--help"}, {"audit", "verify", "--help"}} {
@@ -85,6 +90,7 @@ func TestEverySubcommandHasHelp(t *testing.T) {
 }
 
 func TestBadDatabasesFailWithOneSentence(t *testing.T) {
+	t.Parallel()
 	for _, dsn := range []string{"sqlite:/no/such/dir/x.db", "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"} {
 		r := runCmd(t, nil, "", "serve", "--db", dsn)
 		if r.code != 1 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 || strings.Contains(r.stderr, "goroutine") {
@@ -94,14 +100,17 @@ func TestBadDatabasesFailWithOneSentence(t *testing.T) {
 }
 
 func TestServeRefusesPendingMigrations(t *testing.T) {
-	dsn := "sqlite:" + filepath.Join(t.TempDir(), "x.db")
-	r := runCmd(t, nil, "", "serve", "--db", dsn, "--addr", "127.0.0.1:0")
-	if r.code != 1 || !strings.Contains(r.stderr, "pending migrations") || !strings.Contains(r.stderr, "joinedup migrate") {
-		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
-	}
+	t.Parallel()
+	testdb.Engines(t, func(t *testing.T, dsn string) {
+		r := runCmd(t, nil, "", "serve", "--db", dsn, "--addr", "127.0.0.1:0")
+		if r.code != 1 || !strings.Contains(r.stderr, "pending migrations") || !strings.Contains(r.stderr, "joinedup migrate") {
+			t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+		}
+	})
 }
 
 func TestOperatorCommands(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	env := map[string]string{"JOINEDUP_DB": "sqlite:" + filepath.Join(dir, "ops.db")}
 	if r := runCmd(t, env, "", "migrate"); r.code != 0 || !strings.Contains(r.stdout, "applied 0001_foundation") {
@@ -112,7 +121,7 @@ func TestOperatorCommands(t *testing.T) {
 	}
 	// Organisations come from the demo loader or imports; use the demo's.
 	demoDB := filepath.Join(dir, "demo.db")
-	if err := createDemo(context.Background(), demoDB, 0, 0); err != nil {
+	if err := createDemo(context.Background(), demoDB, mustCalendar(t), 0, 0); err != nil {
 		t.Fatal(err)
 	}
 	env["JOINEDUP_DB"] = "sqlite:" + demoDB
@@ -147,13 +156,22 @@ func TestOperatorCommands(t *testing.T) {
 }
 
 func TestDemoServesAndShutsDownGracefully(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var out, errOut syncBuffer
 	done := make(chan error, 1)
 	db := filepath.Join(t.TempDir(), "demo.db")
+	// The first start names the database as the Configuration table does,
+	// through the environment; the second as a plain path.
+	env := func(k string) string {
+		if k == "JOINEDUP_DB" {
+			return "sqlite:" + db
+		}
+		return ""
+	}
 	go func() {
-		done <- run(ctx, []string{"demo", "--db", db, "--addr", "127.0.0.1:0"}, func(string) string { return "" }, strings.NewReader(""), &out, &errOut)
+		done <- run(ctx, []string{"demo", "--addr", "127.0.0.1:0"}, env, strings.NewReader(""), &out, &errOut)
 	}()
 	url := ""
 	deadline := time.Now().Add(60 * time.Second)
@@ -197,7 +215,58 @@ func TestDemoServesAndShutsDownGracefully(t *testing.T) {
 		cancel2()
 	}()
 	run(ctx2, []string{"demo", "--db", db, "--addr", "127.0.0.1:0"}, func(string) string { return "" }, strings.NewReader(""), &out2, io.Discard)
-	if !strings.Contains(out2.String(), "Reusing the demo database") {
-		t.Errorf("second start did not reuse: %s", out2.String())
+	if !strings.Contains(out2.String(), "Reusing the demo database "+db) {
+		t.Errorf("second start did not reuse %s: %s", db, out2.String())
+	}
+}
+
+func TestDemoDatabaseNames(t *testing.T) {
+	for _, c := range []struct {
+		db, path string
+		usage    bool
+	}{
+		{db: "joinedup-demo.db", path: "joinedup-demo.db"},
+		{db: "sqlite:joinedup-demo.db", path: "joinedup-demo.db"},
+		{db: "sqlite:/var/tmp/demo.db", path: "/var/tmp/demo.db"},
+		{db: "/var/tmp/demo.db", path: "/var/tmp/demo.db"},
+		{db: "sqlite:", usage: true},
+		{db: "", usage: true},
+		{db: "postgres://joinedup@localhost/demo", usage: true},
+		{db: "postgresql://joinedup@localhost/demo", usage: true},
+	} {
+		path, err := demoPath(c.db)
+		var usage usageError
+		if c.usage != errors.As(err, &usage) || path != c.path {
+			t.Errorf("demoPath(%q) = %q, %v; want %q (usage error %v)", c.db, path, err, c.path, c.usage)
+		}
+	}
+	r := runCmd(t, nil, "", "demo", "--db", "postgres://joinedup@localhost/demo")
+	if r.code != 2 || !strings.Contains(r.stderr, "SQLite only") {
+		t.Errorf("demo on PostgreSQL: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// mustCalendar is the working calendar run gives everything.
+func mustCalendar(t *testing.T) *care.Calendar {
+	t.Helper()
+	cal, err := workingCalendar()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal
+}
+
+func TestWorkingCalendarIsEnglandInLondonTime(t *testing.T) {
+	cal := mustCalendar(t)
+	if cal.Location().String() != "Europe/London" {
+		t.Fatalf("zone = %s", cal.Location())
+	}
+	// 25 December 2026 is a Friday and a bank holiday; in July the clocks
+	// are an hour ahead of UTC, so 08:30 UTC is inside working hours.
+	if cal.IsWorkingDate(care.CivilDate{Year: 2026, Month: time.December, Day: 25}) {
+		t.Error("Christmas Day is a working day")
+	}
+	if !cal.IsWorkingTime(time.Date(2026, time.July, 1, 8, 30, 0, 0, time.UTC)) {
+		t.Error("09:30 in London in July is not working time")
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/joinedup/joinedup/internal/jobs"
-	"github.com/joinedup/joinedup/internal/notify"
+	"github.com/joinedup/joinedup/internal/mail"
 	"github.com/joinedup/joinedup/internal/store"
 )
 
@@ -24,8 +24,8 @@ func (f *smtpFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.password, "smtp-password", "", "SMTP password; prefer the environment variable to the command line")
 }
 
-func (f smtpFlags) mailer(baseURL string) notify.Mailer {
-	return notify.Mailer{Addr: f.addr, From: f.from, Username: f.username, Password: f.password, BaseURL: baseURL}
+func (f smtpFlags) mailer(baseURL string) mail.Sender {
+	return mail.Sender{Addr: f.addr, From: f.from, Username: f.username, Password: f.password, BaseURL: baseURL}
 }
 
 // emailWindow is how old a notification may be and still be emailed: an
@@ -54,7 +54,9 @@ func deliverEmails(ctx context.Context, box emailOutbox, send func(ctx context.C
 			log.Warn("email alert not sent; will retry", "user", p.UserID, "err", err)
 			continue
 		}
-		if err := box.MarkEmailed(ctx, p.NotificationIDs); err != nil {
+		// Once sent, the email is marked even if the server is stopping, or
+		// another instance would send it again.
+		if err := box.MarkEmailed(context.WithoutCancel(ctx), p.NotificationIDs); err != nil {
 			return sent, err
 		}
 		sent++
@@ -65,7 +67,7 @@ func deliverEmails(ctx context.Context, box emailOutbox, send func(ctx context.C
 // referralJobs is the background work referrals need: escalating overdue
 // referrals to managers, removing files from forms never sent, and, when
 // an SMTP server is configured, emailing people that they have updates.
-func referralJobs(st *store.Store, mailer notify.Mailer, log *slog.Logger) []jobs.Job {
+func referralJobs(st *store.Store, mailer mail.Sender, log *slog.Logger) []jobs.Job {
 	list := []jobs.Job{
 		{Name: "escalate-referrals", Interval: time.Minute, Run: func(ctx context.Context) error {
 			_, err := st.EscalateOverdueReferrals(ctx)

@@ -6,15 +6,16 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/joinedup/joinedup/internal/care"
+	"github.com/joinedup/joinedup/internal/mail"
 	"github.com/joinedup/joinedup/internal/notify"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // smtpSink is a minimal SMTP server in the test process that keeps the
@@ -91,15 +92,12 @@ func (s *smtpSink) to(addr string) []string {
 // TestEmailAlertsAreSentOnceAndSayNothingElse delivers notifications
 // through an SMTP server in the test process.
 func TestEmailAlertsAreSentOnceAndSayNothingElse(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, testEmailAlertsAreSentOnceAndSayNothingElse)
+}
+
+func testEmailAlertsAreSentOnceAndSayNothingElse(t *testing.T, st *store.Store) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "mail.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	sys := care.SystemActor("test")
 	org, err := st.CreateOrganisation(ctx, sys, care.Organisation{Name: "Council", Kind: care.OrgLocalAuthority, GSSCode: "E09000012"})
 	if err != nil {
@@ -126,7 +124,7 @@ func TestEmailAlertsAreSentOnceAndSayNothingElse(t *testing.T) {
 		t.Fatal(err)
 	}
 	addr, sink := startSMTPSink(t)
-	mailer := notify.Mailer{Addr: addr, From: "alerts@joinedup.example", BaseURL: "https://joinedup.example", Timeout: 5 * time.Second}
+	mailer := mail.Sender{Addr: addr, From: "alerts@joinedup.example", BaseURL: "https://joinedup.example", Timeout: 5 * time.Second}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	sent, err := deliverEmails(ctx, st, mailer.Send, time.Now(), log)
 	if err != nil || sent != 2 {
@@ -137,7 +135,7 @@ func TestEmailAlertsAreSentOnceAndSayNothingElse(t *testing.T) {
 		t.Fatalf("the manager got %d emails for 2 notifications", len(got))
 	}
 	_, body, _ := strings.Cut(got[0], "\r\n\r\n")
-	if body != notify.EmailBody("https://joinedup.example") || strings.Contains(got[0], "North Locality") || strings.Contains(got[0], "8031A") {
+	if body != mail.AlertBody("https://joinedup.example") || strings.Contains(got[0], "North Locality") || strings.Contains(got[0], "8031A") {
 		t.Errorf("the email says more than that there is an update:\n%s", got[0])
 	}
 	// Nothing is sent twice.
@@ -148,7 +146,7 @@ func TestEmailAlertsAreSentOnceAndSayNothingElse(t *testing.T) {
 	if _, err := st.SendNotifications(ctx, sys, []notify.Message{notify.ReferralAssigned(users[1].ID, "01a1fc06-17df-7d9a-bf16-bafc03f8031c", "North Locality")}); err != nil {
 		t.Fatal(err)
 	}
-	broken := notify.Mailer{Addr: "127.0.0.1:1", From: "alerts@joinedup.example", Timeout: time.Second}
+	broken := mail.Sender{Addr: "127.0.0.1:1", From: "alerts@joinedup.example", Timeout: time.Second}
 	if sent, err := deliverEmails(ctx, st, broken.Send, time.Now(), log); err != nil || sent != 0 {
 		t.Fatalf("broken server: %d %v", sent, err)
 	}
@@ -156,7 +154,7 @@ func TestEmailAlertsAreSentOnceAndSayNothingElse(t *testing.T) {
 		t.Errorf("retry: %d %v", sent, err)
 	}
 	// Without a server, no email job runs at all.
-	for _, j := range referralJobs(st, notify.Mailer{}, log) {
+	for _, j := range referralJobs(st, mail.Sender{}, log) {
 		if j.Name == "email-alerts" {
 			t.Error("an email job runs with no SMTP server")
 		}

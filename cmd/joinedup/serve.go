@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -57,7 +59,7 @@ func (e *environment) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := store.Open(ctx, *dsn, store.Options{Logger: log})
+	st, err := store.Open(ctx, *dsn, store.Options{Logger: log, Calendar: e.calendar})
 	if err != nil {
 		return err
 	}
@@ -100,7 +102,7 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 	}
 	// The directory's search index is built before serving, so the first
 	// search is as fast as the rest.
-	dir := directory.New(directory.Options{})
+	dir := directory.New(directory.Options{Location: e.calendar.Location()})
 	loadStarted := time.Now()
 	if err := dir.LoadAll(ctx, st); err != nil {
 		return fmt.Errorf("cannot load the directory: %v", care.MessageOf(err))
@@ -108,8 +110,12 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 	stats := dir.Stats()
 	log.Info("directory loaded", "services", stats.Services, "organisations", stats.Organisations,
 		"postcodes", stats.Postcodes, "took", time.Since(loadStarted).Round(time.Millisecond))
+	metrics, err := newMetrics(st.PoolStats)
+	if err != nil {
+		return err
+	}
 	handler, err := web.New(st, authSvc, log, web.Config{BaseURL: sf.baseURL, TrustProxy: sf.trustProxy, Version: version(),
-		Directory: dir})
+		Directory: dir, Calendar: e.calendar, Metrics: metrics})
 	if err != nil {
 		return err
 	}
@@ -133,12 +139,12 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 	if sf.baseURL != "" {
 		url = sf.baseURL
 	}
-	london, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return fmt.Errorf("cannot load the Europe/London time zone: %v", err)
-	}
-	runner := jobs.NewRunner(log, append([]jobs.Job{
-		{Name: "seal-audit", Interval: time.Second, Run: func(ctx context.Context) error {
+	jobList := append([]jobs.Job{
+		// Sealing runs when audit rows have been written (at most once a
+		// second, so rows are sealed in batches) and on every instance,
+		// which is safe: the chain head's lock makes sealers take turns
+		// and each row is sealed once.
+		{Name: "seal-audit", Interval: time.Second, Wake: st.AuditWritten(), PerInstance: true, Run: func(ctx context.Context) error {
 			_, err := st.SealAudit(ctx)
 			return err
 		}},
@@ -148,13 +154,13 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 		}},
 		// Other instances and imports change the directory too; this keeps
 		// the search index within seconds of the database.
-		{Name: "sync-directory", Interval: 5 * time.Second, Run: func(ctx context.Context) error {
+		{Name: "sync-directory", Interval: 5 * time.Second, PerInstance: true, Run: func(ctx context.Context) error {
 			return dir.Sync(ctx, st)
 		}},
 		// Owners are reminded in their inbox when an entry becomes due for
 		// checking; an hour late is soon enough for a 90-day cycle.
 		{Name: "directory-reminders", Interval: time.Hour, Run: func(ctx context.Context) error {
-			_, err := directory.SendReminders(ctx, st, time.Now(), london)
+			_, err := directory.SendReminders(ctx, st, time.Now(), e.calendar.Location())
 			return err
 		}},
 		// An MDT meeting's agenda is sent to its invitees when it closes;
@@ -169,7 +175,18 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 			_, err := st.ScheduleMDTMeetings(ctx, care.SystemActor("mdt scheduling"), time.Now())
 			return err
 		}},
-	}, referralJobs(st, sf.smtp.mailer(url), log)...)...)
+	}, referralJobs(st, sf.smtp.mailer(url), log)...)
+	jobList, err = withIntervals(jobList, e.getenv(jobIntervalsEnv))
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	runner, err := jobs.NewRunner(log, metrics, jobList...)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	runner.Coordinate(jobClaimer{st: st, instance: instanceName()})
 	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { runner.Run(jobsCtx) })
@@ -203,6 +220,34 @@ func (e *environment) runServer(ctx context.Context, st *store.Store, sf serverF
 	return result
 }
 
+// jobIntervalsEnv names the environment variable that changes background
+// jobs' intervals, as "escalate-referrals=1s,email-alerts=1s". It is not a
+// flag and --help does not list it: the intervals above suit every
+// deployment. It is there so that a test of several instances sees minutes
+// of background work in seconds.
+const jobIntervalsEnv = "JOINEDUP_JOB_INTERVALS"
+
+// withIntervals gives the jobs spec names the intervals it sets, refusing a
+// job that does not exist or an interval that is not a positive duration.
+func withIntervals(list []jobs.Job, spec string) ([]jobs.Job, error) {
+	if strings.TrimSpace(spec) == "" {
+		return list, nil
+	}
+	for _, item := range strings.Split(spec, ",") {
+		name, value, ok := strings.Cut(strings.TrimSpace(item), "=")
+		d, err := time.ParseDuration(value)
+		if !ok || err != nil || d <= 0 {
+			return nil, fmt.Errorf("%s: %q is not a job and its interval, such as escalate-referrals=1s", jobIntervalsEnv, item)
+		}
+		i := slices.IndexFunc(list, func(j jobs.Job) bool { return j.Name == name })
+		if i < 0 {
+			return nil, fmt.Errorf("%s: there is no background job called %q", jobIntervalsEnv, name)
+		}
+		list[i].Interval = d
+	}
+	return list, nil
+}
+
 // displayAddr turns a listening address into one a browser can open.
 func displayAddr(addr string) string {
 	host, port, err := net.SplitHostPort(addr)
@@ -225,7 +270,7 @@ func (e *environment) migrate(ctx context.Context, args []string) error {
 		fs.Usage()
 		return usageError{"--db is required"}
 	}
-	st, err := store.Open(ctx, *dsn, store.Options{})
+	st, err := store.Open(ctx, *dsn, store.Options{Calendar: e.calendar})
 	if err != nil {
 		return err
 	}

@@ -34,6 +34,7 @@ func verify(rows []Row, head Head) error {
 }
 
 func TestVerifier(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		tamper func(rows []Row, head Head) ([]Row, Head)
@@ -76,6 +77,7 @@ func TestVerifier(t *testing.T) {
 }
 
 func TestDigestCoversEveryFieldUnambiguously(t *testing.T) {
+	t.Parallel()
 	base := Event{ID: "1", At: time.Unix(0, 0), UserID: "u", Role: "gp", TeamID: "t", Action: "a", ResourceType: "r",
 		ResourceID: "i", PersonID: "p", IP: "ip", Reason: "why", Outcome: OutcomeSuccess, Detail: "d"}
 	changes := []func(*Event){
@@ -98,6 +100,7 @@ func TestDigestCoversEveryFieldUnambiguously(t *testing.T) {
 }
 
 func TestUnsealedRows(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
 	e := Event{ID: "x", At: now.Add(-time.Minute), Action: "a", Outcome: OutcomeSuccess}
 	good := Row{Event: e, Digest: Digest(e)}

@@ -2,19 +2,36 @@ package auth
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // as in the binary: the tests never depend on the machine's zone database
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
+
+// testCalendar is the working calendar cmd/joinedup gives the store:
+// England and Wales bank holidays in Europe/London.
+func testCalendar(tb testing.TB) *care.Calendar {
+	tb.Helper()
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cal, err := care.NewCalendar(loc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cal
+}
 
 // cheap keeps tests fast; production uses DefaultArgon2.
 var cheap = Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}
 
 func TestPasswordHashing(t *testing.T) {
+	t.Parallel()
 	h, err := HashPassword("correct horse battery", cheap)
 	if err != nil {
 		t.Fatal(err)
@@ -58,6 +75,7 @@ func FuzzCheckPassword(f *testing.F) {
 }
 
 func TestValidatePassword(t *testing.T) {
+	t.Parallel()
 	for pw, ok := range map[string]bool{"": false, "short": false, "elevenchars": false, "twelve chars": true, strings.Repeat("x", 257): false} {
 		if err := ValidatePassword("password", pw); (err == nil) != ok {
 			t.Errorf("ValidatePassword(%d chars) = %v", len(pw), err)
@@ -69,17 +87,11 @@ type clock struct{ now time.Time }
 
 func (c *clock) Now() time.Time { return c.now }
 
-func newTestService(t *testing.T) (*Service, *store.Store, *clock) {
+// newTestService is the service over s, a fresh store from storetest, with
+// one GP and a clock the test moves.
+func newTestService(t *testing.T, s *store.Store) (*Service, *clock) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "auth.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	sys := care.SystemActor("test")
 	org, err := s.CreateOrganisation(ctx, sys, care.Organisation{Name: "Practice", Kind: care.OrgGPPractice, ODSCode: "F99001"})
 	if err != nil {
@@ -101,11 +113,16 @@ func newTestService(t *testing.T) (*Service, *store.Store, *clock) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return svc, s, c
+	return svc, c
 }
 
 func TestSignInGivesOneMessageForEveryFailure(t *testing.T) {
-	svc, _, _ := newTestService(t)
+	t.Parallel()
+	storetest.Engines(t, testSignInGivesOneMessageForEveryFailure)
+}
+
+func testSignInGivesOneMessageForEveryFailure(t *testing.T, st *store.Store) {
+	svc, _ := newTestService(t, st)
 	ctx := context.Background()
 	for _, a := range []Attempt{
 		{Email: "gp@example.nhs.uk", Password: "wrong password", IP: "192.0.2.1"},
@@ -123,7 +140,12 @@ func TestSignInGivesOneMessageForEveryFailure(t *testing.T) {
 }
 
 func TestSessionTimeouts(t *testing.T) {
-	svc, _, c := newTestService(t)
+	t.Parallel()
+	storetest.Engines(t, testSessionTimeouts)
+}
+
+func testSessionTimeouts(t *testing.T, st *store.Store) {
+	svc, c := newTestService(t, st)
 	ctx := context.Background()
 	signIn := func() string {
 		token, _, err := svc.SignIn(ctx, Attempt{Email: "gp@example.nhs.uk", Password: "right password", IP: "192.0.2.1"})
@@ -176,7 +198,12 @@ func TestSessionTimeouts(t *testing.T) {
 }
 
 func TestThrottling(t *testing.T) {
-	svc, _, c := newTestService(t)
+	t.Parallel()
+	storetest.Engines(t, testThrottling)
+}
+
+func testThrottling(t *testing.T, st *store.Store) {
+	svc, c := newTestService(t, st)
 	ctx := context.Background()
 	wrong := Attempt{Email: "gp@example.nhs.uk", Password: "nope", IP: "192.0.2.1"}
 	for range 5 {
@@ -202,7 +229,12 @@ func TestThrottling(t *testing.T) {
 }
 
 func TestChangePasswordEndsSessions(t *testing.T) {
-	svc, _, _ := newTestService(t)
+	t.Parallel()
+	storetest.Engines(t, testChangePasswordEndsSessions)
+}
+
+func testChangePasswordEndsSessions(t *testing.T, st *store.Store) {
+	svc, _ := newTestService(t, st)
 	ctx := context.Background()
 	token, actor, err := svc.SignIn(ctx, Attempt{Email: "gp@example.nhs.uk", Password: "right password", IP: "192.0.2.1"})
 	if err != nil {

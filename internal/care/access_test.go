@@ -7,6 +7,7 @@ import (
 )
 
 func TestPersonRoleActions(t *testing.T) {
+	t.Parallel()
 	// want lists, per role, the person actions its role allows before any
 	// relationship is considered; every other pair is denied.
 	all := []Action{ActionSearchPeople, ActionRegisterPerson, ActionBreakGlass, ActionReviewBreakGlass, ActionViewAccessLog}
@@ -45,6 +46,7 @@ type scenario struct {
 }
 
 func TestPersonAccessTable(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	hour := time.Hour
 	const practiceOrg, councilOrg, otherOrg = "org-practice", "org-council", "org-other"
@@ -125,6 +127,7 @@ func TestPersonAccessTable(t *testing.T) {
 }
 
 func TestPersonAccessDeniesSignedOutAndSystem(t *testing.T) {
+	t.Parallel()
 	rel := Relationships{Practice: true, CareTeam: true}
 	if PersonAccess(Actor{Acting: Membership{Role: RoleGP}}, rel, PersonFacts{}) != AccessNone {
 		t.Error("a signed-out actor claiming a GP role sees a record")
@@ -135,6 +138,7 @@ func TestPersonAccessDeniesSignedOutAndSystem(t *testing.T) {
 }
 
 func TestGrantActiveAt(t *testing.T) {
+	t.Parallel()
 	from := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
 	until := from.Add(time.Hour)
 	cases := []struct {
@@ -156,6 +160,7 @@ func TestGrantActiveAt(t *testing.T) {
 }
 
 func TestRelationshipNames(t *testing.T) {
+	t.Parallel()
 	r := Relationships{Practice: true, BreakGlass: true}
 	if got := r.Names(); !slices.Equal(got, []string{"registered-practice", "break-glass"}) {
 		t.Errorf("Names = %v", got)
@@ -166,6 +171,7 @@ func TestRelationshipNames(t *testing.T) {
 }
 
 func TestCanSeeAlertAndEvent(t *testing.T) {
+	t.Parallel()
 	// Only these roles read sensitive alerts and sensitive timeline events.
 	sensitive := map[Role]bool{RoleGP: true, RoleSocialWorker: true, RoleTeamManager: true, RoleNurse: true, RoleOccupationalTherapist: true}
 	for _, role := range Roles {

@@ -1,6 +1,7 @@
 package care
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"time"
@@ -50,11 +51,11 @@ func (d CivilDate) AddDays(n int) CivilDate {
 func (d CivilDate) Compare(o CivilDate) int {
 	switch {
 	case d.Year != o.Year:
-		return cmpInt(d.Year, o.Year)
+		return cmp.Compare(d.Year, o.Year)
 	case d.Month != o.Month:
-		return cmpInt(int(d.Month), int(o.Month))
+		return cmp.Compare(int(d.Month), int(o.Month))
 	default:
-		return cmpInt(d.Day, o.Day)
+		return cmp.Compare(d.Day, o.Day)
 	}
 }
 
@@ -71,16 +72,6 @@ func (d CivilDate) In(loc *time.Location) time.Time {
 }
 
 func (d CivilDate) utc() time.Time { return d.In(time.UTC) }
-
-func cmpInt(a, b int) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
 
 // Holiday is a bank holiday in England and Wales: a day on which the holiday
 // is taken. A holiday that falls at a weekend appears on its substitute day.

@@ -228,6 +228,7 @@ var publishedEnglandAndWales = []struct {
 }
 
 func TestBankHolidaysMatchPublishedLists(t *testing.T) {
+	t.Parallel()
 	for _, tc := range publishedEnglandAndWales {
 		t.Run(fmt.Sprint(tc.year), func(t *testing.T) {
 			got := BankHolidays(tc.year)
@@ -247,6 +248,7 @@ func TestBankHolidaysMatchPublishedLists(t *testing.T) {
 // Recent and coming years as bare dates, easy to read against the published
 // list at a glance, and the one-off years from before that list begins.
 func TestBankHolidayDates(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		year int
 		want []string
@@ -285,6 +287,7 @@ func TestBankHolidayDates(t *testing.T) {
 }
 
 func TestHolidayOn(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		date string
 		want string // "" when not a holiday
@@ -329,6 +332,7 @@ func TestHolidayOn(t *testing.T) {
 // Every holiday BankHolidays returns must be found by HolidayOn and vice
 // versa, and the regular pattern must hold, for a long run of years.
 func TestBankHolidayRules(t *testing.T) {
+	t.Parallel()
 	for year := 1978; year <= 2400; year++ {
 		hs := BankHolidays(year)
 		isHoliday := map[CivilDate]bool{}
@@ -378,6 +382,7 @@ func TestBankHolidayRules(t *testing.T) {
 }
 
 func TestEasterSunday(t *testing.T) {
+	t.Parallel()
 	tests := map[int]string{
 		1583: "1583-04-10", 1700: "1700-04-11", 1818: "1818-03-22", 1900: "1900-04-15",
 		1943: "1943-04-25", 1961: "1961-04-02", 1981: "1981-04-19", 2000: "2000-04-23",
@@ -420,6 +425,7 @@ func easterByEpact(year int) CivilDate {
 }
 
 func TestEasterSundayAgreesWithEpactMethod(t *testing.T) {
+	t.Parallel()
 	for year := 1583; year <= 9999; year++ {
 		got, want := EasterSunday(year), easterByEpact(year)
 		if got != want {
@@ -432,6 +438,7 @@ func TestEasterSundayAgreesWithEpactMethod(t *testing.T) {
 }
 
 func TestBankHolidaysAnyYearDoesNotPanic(t *testing.T) {
+	t.Parallel()
 	for _, year := range []int{-5_000_000, -1, 0, 1, 1066, 1977, 10_000, 5_700_000, 1 << 30} {
 		if hs := BankHolidays(year); len(hs) < 8 {
 			t.Errorf("BankHolidays(%d) = %v", year, hs)
@@ -443,6 +450,7 @@ func TestBankHolidaysAnyYearDoesNotPanic(t *testing.T) {
 }
 
 func TestCivilDate(t *testing.T) {
+	t.Parallel()
 	d := CivilDate{2024, time.February, 28}
 	if got := d.AddDays(1); got != (CivilDate{2024, time.February, 29}) {
 		t.Errorf("AddDays(1) = %v", got)
@@ -484,6 +492,7 @@ func TestCivilDate(t *testing.T) {
 }
 
 func TestNewCalendar(t *testing.T) {
+	t.Parallel()
 	if _, err := NewCalendar(nil); !IsKind(err, KindInvalid) {
 		t.Errorf("NewCalendar(nil) error = %v, want invalid", err)
 	}
@@ -518,6 +527,7 @@ func TestNewCalendar(t *testing.T) {
 }
 
 func TestIsWorkingDayAndTime(t *testing.T) {
+	t.Parallel()
 	c := londonCalendar(t)
 	utc := func(s string) time.Time {
 		tm, err := time.Parse(time.RFC3339, s)
@@ -561,6 +571,7 @@ func TestIsWorkingDayAndTime(t *testing.T) {
 }
 
 func TestNextAndPreviousWorkingDay(t *testing.T) {
+	t.Parallel()
 	c := londonCalendar(t)
 	tests := []struct{ from, next, prev string }{
 		{"2026-06-03", "2026-06-04", "2026-06-02"},
@@ -586,6 +597,7 @@ func TestNextAndPreviousWorkingDay(t *testing.T) {
 }
 
 func TestWorkingHoursOn(t *testing.T) {
+	t.Parallel()
 	c := londonCalendar(t)
 	open, close, ok := c.WorkingHoursOn(date(t, "2026-03-30")) // first day of BST
 	if !ok || !open.Equal(at(t, "2026-03-30 09:00")) || !close.Equal(at(t, "2026-03-30 17:00")) {
@@ -600,6 +612,7 @@ func TestWorkingHoursOn(t *testing.T) {
 }
 
 func TestAddWorkingDays(t *testing.T) {
+	t.Parallel()
 	c := londonCalendar(t)
 	tests := []struct {
 		name string
@@ -652,6 +665,7 @@ func TestAddWorkingDays(t *testing.T) {
 }
 
 func TestAddWorkingDaysKeepsTheInputLocation(t *testing.T) {
+	t.Parallel()
 	c := londonCalendar(t)
 	from := time.Date(2026, time.July, 3, 14, 0, 0, 0, time.UTC) // Friday 15:00 BST
 	got := c.AddWorkingDays(from, 1)
@@ -670,6 +684,7 @@ func TestAddWorkingDaysKeepsTheInputLocation(t *testing.T) {
 }
 
 func TestAddWorkingHours(t *testing.T) {
+	t.Parallel()
 	c := londonCalendar(t)
 	tests := []struct {
 		name string
@@ -710,6 +725,7 @@ func TestAddWorkingHours(t *testing.T) {
 }
 
 func TestWorkingDaysBetween(t *testing.T) {
+	t.Parallel()
 	c := londonCalendar(t)
 	tests := []struct {
 		name     string
@@ -741,6 +757,7 @@ func TestWorkingDaysBetween(t *testing.T) {
 }
 
 func TestWorkingDurationBetween(t *testing.T) {
+	t.Parallel()
 	c := londonCalendar(t)
 	tests := []struct {
 		name     string
@@ -768,6 +785,7 @@ func TestWorkingDurationBetween(t *testing.T) {
 }
 
 func TestOtherWorkingHours(t *testing.T) {
+	t.Parallel()
 	base := londonCalendar(t)
 	long, err := base.WithWorkingHours(8*time.Hour, 18*time.Hour+30*time.Minute)
 	if err != nil {

@@ -58,9 +58,9 @@ func ValidateMember(m CareTeamMember) FieldErrors {
 		}
 	case MemberExternal:
 		phoneField, responsibilityField = "member_phone", "member_responsibility"
-		checkText(&errs, "member_name", strings.TrimSpace(m.Name), maxName, "Enter their name")
-		checkText(&errs, "member_role", strings.TrimSpace(m.RoleLabel), maxName, "Enter their role, like district nurse")
-		checkText(&errs, "member_organisation", strings.TrimSpace(m.OrganisationName), maxShortText, "Enter the organisation they work for")
+		checkText(&errs, "member_name", "Their name", strings.TrimSpace(m.Name), maxName, "Enter their name")
+		checkText(&errs, "member_role", "Their role", strings.TrimSpace(m.RoleLabel), maxName, "Enter their role, like district nurse")
+		checkText(&errs, "member_organisation", "The organisation they work for", strings.TrimSpace(m.OrganisationName), maxShortText, "Enter the organisation they work for")
 		if strings.TrimSpace(m.Phone) == "" && strings.TrimSpace(m.Email) == "" {
 			errs.Add("member_phone", "Enter a phone number or an email address, so people can reach them")
 		}
@@ -73,7 +73,7 @@ func ValidateMember(m CareTeamMember) FieldErrors {
 	if phone := strings.TrimSpace(m.Phone); phone != "" && !ValidPhone(phone) {
 		errs.Add(phoneField, "Enter a phone number, like 020 7946 0000")
 	}
-	checkText(&errs, responsibilityField, strings.TrimSpace(m.Responsibility), maxShortText, "Say what they are responsible for in this person's care")
+	checkText(&errs, responsibilityField, "What they are responsible for", strings.TrimSpace(m.Responsibility), maxShortText, "Say what they are responsible for in this person's care")
 	return errs
 }
 

@@ -7,6 +7,7 @@ import (
 )
 
 func TestFreshnessAt(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	day := 24 * time.Hour
 	cases := []struct {
@@ -47,6 +48,7 @@ func TestFreshnessAt(t *testing.T) {
 // TestCanManageDirectoryEntry is the role × relationship table for editing
 // and verifying directory entries.
 func TestCanManageDirectoryEntry(t *testing.T) {
+	t.Parallel()
 	const own, other = "org-own", "org-other"
 	for _, role := range Roles {
 		for _, rel := range []struct {
@@ -86,6 +88,7 @@ func validService() Service {
 }
 
 func TestServiceValidate(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		edit  func(*Service)
@@ -144,6 +147,7 @@ func TestServiceValidate(t *testing.T) {
 }
 
 func TestEligibility(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		e       Eligibility
 		rule    string
@@ -167,6 +171,7 @@ func TestEligibility(t *testing.T) {
 }
 
 func TestCapacitySummary(t *testing.T) {
+	t.Parallel()
 	cases := map[Capacity]string{
 		{State: CapacityAccepting}:                          "Accepting referrals",
 		{State: CapacityWaitlist, WaitBand: Wait6To12Weeks}: "Waiting list: 6 to 12 weeks",
@@ -180,6 +185,7 @@ func TestCapacitySummary(t *testing.T) {
 }
 
 func TestContactValidate(t *testing.T) {
+	t.Parallel()
 	ok := Contact{TeamID: "t1", Name: "Funmi Adebayo", Role: "Duty coordinator", Phone: "020 7946 0100"}
 	cases := []struct {
 		name  string
@@ -219,6 +225,7 @@ func TestContactValidate(t *testing.T) {
 }
 
 func TestTeamAndOrganisationDirectoryValidation(t *testing.T) {
+	t.Parallel()
 	if err := (Team{Name: "Reablement", Phone: "020 7946 0100", Email: "x@nhs.net"}).Validate(); err != nil {
 		t.Errorf("valid team: %v", err)
 	}

@@ -17,6 +17,7 @@ func weekdays(opens, closes int) OpeningHours {
 }
 
 func TestParseOpeningHours(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in      string
 		want    OpeningHours
@@ -86,6 +87,7 @@ func FuzzParseOpeningHours(f *testing.F) {
 }
 
 func TestSpokenTime(t *testing.T) {
+	t.Parallel()
 	cases := map[int]string{0: "midnight", 540: "9am", 570: "9:30am", 720: "midday", 750: "12:30pm", 1020: "5pm", 1440: "midnight", 30: "12:30am"}
 	for m, want := range cases {
 		if got := SpokenTime(m); got != want {
@@ -95,6 +97,7 @@ func TestSpokenTime(t *testing.T) {
 }
 
 func TestOpeningHoursLines(t *testing.T) {
+	t.Parallel()
 	h := weekdays(540, 1020)
 	want := []string{"Monday to Friday: 9am to 5pm", "Saturday and Sunday: closed", "Bank holidays: closed"}
 	if got := h.Lines(); !slices.Equal(got, want) {
@@ -115,6 +118,7 @@ func TestOpeningHoursLines(t *testing.T) {
 }
 
 func TestOpeningHoursStatusAt(t *testing.T) {
+	t.Parallel()
 	london, err := time.LoadLocation("Europe/London")
 	if err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 )
 
 func TestMeetingAllowedTable(t *testing.T) {
+	t.Parallel()
 	const owner, elsewhere = "org-practice", "org-council"
 	type rel struct {
 		name       string
@@ -70,6 +71,7 @@ func TestMeetingAllowedTable(t *testing.T) {
 }
 
 func TestCanPutOnAgenda(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		rel  Relationships
 		want bool
@@ -90,6 +92,7 @@ func TestCanPutOnAgenda(t *testing.T) {
 }
 
 func TestCanUpdateMDTAction(t *testing.T) {
+	t.Parallel()
 	byUser := MDTAction{OwnerUserID: "u"}
 	byTeam := MDTAction{OwnerTeamID: "team-1"}
 	tests := []struct {
@@ -116,6 +119,7 @@ func TestCanUpdateMDTAction(t *testing.T) {
 }
 
 func TestMDTAttendeeAccessIsTimeLimited(t *testing.T) {
+	t.Parallel()
 	end := time.Date(2026, 5, 12, 14, 0, 0, 0, time.UTC)
 	until := MDTAttendeeAccessUntil(end)
 	g := Grant{Kind: GrantMDTAttendee, From: end.Add(-72 * time.Hour), Until: until}
@@ -136,6 +140,7 @@ func TestMDTAttendeeAccessIsTimeLimited(t *testing.T) {
 }
 
 func TestPreReadPackSection(t *testing.T) {
+	t.Parallel()
 	p := PreReadPack{Sections: []PackSection{{Key: "plan"}, {Key: "actions", Title: "Open actions"}}}
 	if s, ok := p.Section("actions"); !ok || s.Title != "Open actions" {
 		t.Errorf("Section(actions) = %v, %v", s, ok)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestIsLate(t *testing.T) {
+	t.Parallel()
 	meeting := mdtAt(t, "2025-03-31 13:00") // Monday, the day after the clocks went forward
 	tests := []struct {
 		name     string
@@ -43,6 +44,7 @@ func TestIsLate(t *testing.T) {
 }
 
 func TestAgendaItemLate(t *testing.T) {
+	t.Parallel()
 	meeting := mdtAt(t, "2025-04-07 13:00")
 	item := care.MDTAgendaItem{PersonID: "p-1", Question: "Q", AddedAt: mdtAt(t, "2025-04-07 12:00")}
 	if !item.Late(meeting, 0) {
@@ -55,6 +57,7 @@ func TestAgendaItemLate(t *testing.T) {
 }
 
 func TestAgendaItemValidate(t *testing.T) {
+	t.Parallel()
 	valid := care.MDTAgendaItem{
 		PersonID: "p-1", Question: "Is a care home placement now needed?",
 		Needs:  []care.MDTNeed{{Role: care.RoleSocialWorker}, {UserID: "gp-1"}},
@@ -93,6 +96,7 @@ func TestAgendaItemValidate(t *testing.T) {
 }
 
 func TestAttendanceCanChangeTo(t *testing.T) {
+	t.Parallel()
 	const (
 		inv  = care.AttendanceInvited
 		acc  = care.AttendanceAccepted
@@ -138,6 +142,7 @@ func TestAttendanceCanChangeTo(t *testing.T) {
 }
 
 func TestUnmetNeeds(t *testing.T) {
+	t.Parallel()
 	invitees := []care.MDTInvitee{
 		{UserID: "gp-1", Role: care.RoleGP, State: care.AttendanceAccepted, Core: true},
 		{UserID: "sw-1", Role: care.RoleSocialWorker, State: care.AttendanceDeclined, Core: true},
@@ -172,6 +177,7 @@ func TestUnmetNeeds(t *testing.T) {
 }
 
 func TestCountAttendance(t *testing.T) {
+	t.Parallel()
 	got := care.CountAttendance([]care.MDTInvitee{
 		{UserID: "a", State: care.AttendanceAttendedInPerson},
 		{UserID: "b", State: care.AttendanceAttendedRemotely},
@@ -191,6 +197,7 @@ func TestCountAttendance(t *testing.T) {
 }
 
 func TestPreReadRate(t *testing.T) {
+	t.Parallel()
 	start := mdtAt(t, "2025-04-07 13:00")
 	invitees := []care.MDTInvitee{
 		{UserID: "gp-1", State: care.AttendanceAccepted},
@@ -231,6 +238,7 @@ func validAction(t testing.TB) care.MDTAction {
 }
 
 func TestMDTActionValidate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		change func(*care.MDTAction)
@@ -263,6 +271,7 @@ func TestMDTActionValidate(t *testing.T) {
 }
 
 func TestMDTActionOverdueAndOnTime(t *testing.T) {
+	t.Parallel()
 	loc := mdtLondon(t)
 	open := validAction(t) // due Monday 14 April 2025
 	done := func(at string) care.MDTAction {
@@ -318,6 +327,7 @@ func TestMDTActionOverdueAndOnTime(t *testing.T) {
 }
 
 func TestMDTActionCloseAndReopen(t *testing.T) {
+	t.Parallel()
 	a := validAction(t)
 	at := mdtAt(t, "2025-04-09 10:00")
 	closed, err := a.Close(at)
@@ -340,6 +350,7 @@ func TestMDTActionCloseAndReopen(t *testing.T) {
 }
 
 func TestCarryOver(t *testing.T) {
+	t.Parallel()
 	finishedAt := mdtAt(t, "2025-04-07 14:05")
 	needs := []care.MDTNeed{{Role: care.RoleSocialWorker}}
 	items := []care.MDTAgendaItem{

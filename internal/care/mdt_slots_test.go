@@ -10,6 +10,7 @@ import (
 )
 
 func TestBlockedTimeValidate(t *testing.T) {
+	t.Parallel()
 	valid := care.BlockedTime{
 		UserID: "gp-1", Label: "Morning surgery", Weekday: time.Tuesday,
 		Start: 8*time.Hour + 30*time.Minute, End: 12 * time.Hour,
@@ -52,6 +53,7 @@ func TestBlockedTimeValidate(t *testing.T) {
 }
 
 func TestBlockedTimeOn(t *testing.T) {
+	t.Parallel()
 	// Anchored on the Sunday ending the week of Tuesday 1 April 2025: weeks
 	// run Monday to Sunday, so that week is "on".
 	fortnightly := care.BlockedTime{Weekday: time.Tuesday, Repeat: care.MDTFortnightly, Anchor: mdtDate(t, "2025-04-06")}
@@ -91,6 +93,7 @@ func TestBlockedTimeOn(t *testing.T) {
 }
 
 func TestBlockedTimeSpanKeepsWallClockAcrossClockChanges(t *testing.T) {
+	t.Parallel()
 	cal := mdtCalendar(t)
 	b := care.BlockedTime{UserID: "gp-1", Weekday: time.Monday, Start: 9 * time.Hour, End: 12 * time.Hour, Repeat: care.MDTWeekly}
 	for _, tt := range []struct{ day, start, end string }{
@@ -130,6 +133,7 @@ type slotWant struct {
 }
 
 func TestProposeSlots(t *testing.T) {
+	t.Parallel()
 	cal := mdtCalendar(t)
 	noon := func(r *care.SlotRequest) { r.PreferredStart, r.PreferredEnd = 12*time.Hour, 14*time.Hour }
 	tests := []struct {
@@ -306,6 +310,7 @@ func TestProposeSlots(t *testing.T) {
 }
 
 func TestProposeSlotsRejectsBadRequests(t *testing.T) {
+	t.Parallel()
 	cal := mdtCalendar(t)
 	base := care.SlotRequest{
 		Calendar: cal, Duration: time.Hour,

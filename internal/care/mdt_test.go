@@ -75,6 +75,7 @@ func validSeries(t testing.TB) care.MDTSeries {
 }
 
 func TestMDTSeriesValidate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		change func(*care.MDTSeries)
@@ -134,6 +135,7 @@ func TestMDTSeriesValidate(t *testing.T) {
 }
 
 func TestMDTSeriesDeadline(t *testing.T) {
+	t.Parallel()
 	s := validSeries(t)
 	if got := s.Deadline(); got != 24*time.Hour {
 		t.Errorf("default deadline = %v, want 24h", got)
@@ -145,6 +147,7 @@ func TestMDTSeriesDeadline(t *testing.T) {
 }
 
 func TestMDTCadenceString(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		c    care.MDTCadence
 		want string
@@ -163,6 +166,7 @@ func TestMDTCadenceString(t *testing.T) {
 }
 
 func TestValidMeetingLink(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		link string
 		want bool
@@ -205,6 +209,7 @@ func occurrenceStarts(t testing.TB, occ []care.MDTOccurrence) []string {
 }
 
 func TestMDTOccurrences(t *testing.T) {
+	t.Parallel()
 	cal := mdtCalendar(t)
 	tests := []struct {
 		name     string
@@ -366,6 +371,7 @@ func TestMDTOccurrences(t *testing.T) {
 }
 
 func TestMDTOccurrencesAreBounded(t *testing.T) {
+	t.Parallel()
 	cal := mdtCalendar(t)
 	s := validSeries(t)
 	from := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -388,6 +394,7 @@ func TestMDTOccurrencesAreBounded(t *testing.T) {
 }
 
 func TestMDTNextOccurrence(t *testing.T) {
+	t.Parallel()
 	cal := mdtCalendar(t)
 	s := validSeries(t)
 	tests := []struct {

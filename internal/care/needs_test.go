@@ -86,6 +86,7 @@ hospital-discharge/urgent-community-response
 `
 
 func TestPublishedNeedCodesStillResolve(t *testing.T) {
+	t.Parallel()
 	for _, code := range strings.Fields(publishedNeedCodes) {
 		if _, ok := NeedByCode(code); !ok {
 			t.Errorf("published need code %q no longer exists; deprecate needs instead of removing them", code)
@@ -105,6 +106,7 @@ func TestPublishedNeedCodesStillResolve(t *testing.T) {
 // The taxonomy page lists every need, so people who don't read Go can see
 // the whole list; this keeps it from falling behind the code.
 func TestTaxonomyPageListsEveryNeed(t *testing.T) {
+	t.Parallel()
 	page, err := os.ReadFile("../../docs/taxonomy.md")
 	if err != nil {
 		t.Fatal(err)
@@ -122,6 +124,7 @@ func TestTaxonomyPageListsEveryNeed(t *testing.T) {
 var needCodePart = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 func TestNeedsTaxonomyIsWellFormed(t *testing.T) {
+	t.Parallel()
 	needs := Needs()
 	if n := len(needs); n < 50 || n > 70 {
 		t.Errorf("taxonomy has %d needs; keep it between 50 and 70 so people can scan it", n)
@@ -197,6 +200,7 @@ func TestNeedsTaxonomyIsWellFormed(t *testing.T) {
 }
 
 func TestNeedByCode(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		code   string
 		found  bool
@@ -223,6 +227,7 @@ func TestNeedByCode(t *testing.T) {
 }
 
 func TestChildrenOf(t *testing.T) {
+	t.Parallel()
 	kids := ChildrenOf("personal-care")
 	var got []string
 	for _, k := range kids {
@@ -249,6 +254,7 @@ func TestChildrenOf(t *testing.T) {
 // want is the code that must come first; a code ending in "/" means any need
 // in that group may come first.
 func TestMatchNeeds(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		text string
 		want string
@@ -317,6 +323,7 @@ func TestMatchNeeds(t *testing.T) {
 }
 
 func TestMatchNeedsFindsNothing(t *testing.T) {
+	t.Parallel()
 	for _, text := range []string{"", "   ", "the and of with", "my mum needs help", "xyzzy plugh", "!!!"} {
 		if got := MatchNeeds(text); len(got) != 0 {
 			t.Errorf("MatchNeeds(%q) = %s..., want no matches", text, got[0].Need.Code)
@@ -325,6 +332,7 @@ func TestMatchNeedsFindsNothing(t *testing.T) {
 }
 
 func TestMatchNeedsSkipsDeprecated(t *testing.T) {
+	t.Parallel()
 	needs := []Need{
 		{Code: "old", Label: "Old", Keywords: []string{"washing"}, Deprecated: true},
 		{Code: "new", Label: "New", Keywords: []string{"washing"}},
@@ -336,6 +344,7 @@ func TestMatchNeedsSkipsDeprecated(t *testing.T) {
 }
 
 func TestMatchNeedsPrefersSpecificNeedOnTie(t *testing.T) {
+	t.Parallel()
 	needs := []Need{
 		{Code: "group", Label: "Group", Keywords: []string{"ramp"}},
 		{Code: "group/child", Parent: "group", Label: "Child", Keywords: []string{"ramp"}},
@@ -347,6 +356,7 @@ func TestMatchNeedsPrefersSpecificNeedOnTie(t *testing.T) {
 }
 
 func TestStemWord(t *testing.T) {
+	t.Parallel()
 	// Each group must stem to one word, and different groups to different words.
 	groups := [][]string{
 		{"fall", "falls", "falling"},

@@ -6,6 +6,7 @@ import (
 )
 
 func TestParseNHSNumber(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		in      string
 		want    NHSNumber
@@ -40,6 +41,7 @@ func TestParseNHSNumber(t *testing.T) {
 }
 
 func TestNHSCheckDigit(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		first9 string
 		digit  int
@@ -60,6 +62,7 @@ func TestNHSCheckDigit(t *testing.T) {
 }
 
 func TestNHSNumberFormatted(t *testing.T) {
+	t.Parallel()
 	if got := NHSNumber("9434765919").Formatted(); got != "943 476 5919" {
 		t.Errorf("Formatted = %q", got)
 	}

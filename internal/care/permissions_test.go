@@ -3,6 +3,7 @@ package care
 import "testing"
 
 func TestAllowed(t *testing.T) {
+	t.Parallel()
 	actions := []Action{ActionManageUsers, ActionViewAudit, ActionViewOperations, ActionEditDirectory, ActionViewServiceGaps, Action("made.up")}
 	// want lists, per role, the actions it may take; every other pair is denied.
 	want := map[Role][]Action{
@@ -35,6 +36,7 @@ func TestAllowed(t *testing.T) {
 }
 
 func TestParseRole(t *testing.T) {
+	t.Parallel()
 	for _, r := range Roles {
 		if got, err := ParseRole(string(r)); err != nil || got != r || r.Label() == string(r) {
 			t.Errorf("ParseRole(%q) = %q, %v (label %q)", r, got, err, r.Label())
@@ -49,6 +51,7 @@ func TestParseRole(t *testing.T) {
 }
 
 func TestOrganisationValidate(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		org   Organisation
 		field string
@@ -69,6 +72,7 @@ func TestOrganisationValidate(t *testing.T) {
 }
 
 func TestFieldErrorsKeepFirstProblemInOrder(t *testing.T) {
+	t.Parallel()
 	var errs FieldErrors
 	if errs.Err() != nil {
 		t.Fatal("no problems gave an error")
@@ -84,6 +88,7 @@ func TestFieldErrorsKeepFirstProblemInOrder(t *testing.T) {
 }
 
 func TestValidateNewUser(t *testing.T) {
+	t.Parallel()
 	cases := map[[2]string]string{
 		{"a@b.nhs.uk", "A Person"}: "",
 		{"", "A Person"}:           "email",

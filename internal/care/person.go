@@ -171,15 +171,15 @@ func ValidatePerson(p Person, today time.Time) FieldErrors {
 	if _, err := ParseNHSNumber(string(p.NHSNumber)); err != nil {
 		errs.Add("nhs_number", MessageOf(err))
 	}
-	checkText(&errs, "given_name", p.GivenName, maxName, "Enter their first name")
-	checkText(&errs, "family_name", p.FamilyName, maxName, "Enter their last name")
-	checkText(&errs, "preferred_name", p.PreferredName, maxName, "")
+	checkText(&errs, "given_name", "The first name", p.GivenName, maxName, "Enter their first name")
+	checkText(&errs, "family_name", "The last name", p.FamilyName, maxName, "Enter their last name")
+	checkText(&errs, "preferred_name", "The name they like to be called", p.PreferredName, maxName, "")
 	if p.DateOfBirth == "" {
 		errs.Add("date_of_birth", "Enter their date of birth")
 	} else if msg := checkBirthDate(p.DateOfBirth, today); msg != "" {
 		errs.Add("date_of_birth", msg)
 	}
-	checkText(&errs, "address", p.Address, maxLongText/4, "Enter their address")
+	checkText(&errs, "address", "The address", p.Address, maxLongText/4, "Enter their address")
 	if p.Postcode == "" {
 		errs.Add("postcode", "Enter their postcode")
 	}
@@ -205,25 +205,26 @@ func ValidatePerson(p Person, today time.Time) FieldErrors {
 	default:
 		errs.Add("contact_preference", "Choose how they prefer to be contacted")
 	}
-	checkText(&errs, "contact_notes", p.ContactNotes, maxShortText, "")
-	checkText(&errs, "language", p.Language, maxName, "")
+	checkText(&errs, "contact_notes", "The notes on contacting them", p.ContactNotes, maxShortText, "")
+	checkText(&errs, "language", "The language", p.Language, maxName, "")
 	for _, f := range p.AccessibleFormats {
 		if _, ok := formatLabels[f]; !ok {
 			errs.Add("accessible_formats", "Choose formats from the list")
 		}
 	}
-	checkText(&errs, "communication_notes", p.CommunicationNotes, maxLongText, "")
+	checkText(&errs, "communication_notes", "The notes on communicating with them", p.CommunicationNotes, maxLongText, "")
 	return errs
 }
 
 // checkText adds a problem when a required value is missing (required is the
-// message; "" means optional) or a value is too long.
-func checkText(errs *FieldErrors, field, value string, max int, required string) {
+// message; "" means optional) or a value is too long. what names the field
+// in the error summary, where a message stands alone: "The first name".
+func checkText(errs *FieldErrors, field, what, value string, max int, required string) {
 	switch {
 	case value == "" && required != "":
 		errs.Add(field, required)
 	case utf8.RuneCountInString(value) > max:
-		errs.Add(field, "This must be "+itoa(max)+" characters or fewer")
+		errs.Add(field, what+" must be "+itoa(max)+" characters or fewer")
 	}
 }
 
@@ -370,8 +371,8 @@ type Carer struct {
 // form's yes-or-no answer was given at all: it has no safe default.
 func ValidateCarer(c Carer, mayBeToldGiven bool) FieldErrors {
 	var errs FieldErrors
-	checkText(&errs, "carer_name", strings.TrimSpace(c.Name), maxName, "Enter the carer's name")
-	checkText(&errs, "carer_relationship", strings.TrimSpace(c.Relationship), maxName, "Enter how they know the person, like daughter or neighbour")
+	checkText(&errs, "carer_name", "The carer's name", strings.TrimSpace(c.Name), maxName, "Enter the carer's name")
+	checkText(&errs, "carer_relationship", "How they know the person", strings.TrimSpace(c.Relationship), maxName, "Enter how they know the person, like daughter or neighbour")
 	phone, email := strings.TrimSpace(c.Phone), strings.TrimSpace(c.Email)
 	switch {
 	case phone == "" && email == "":
@@ -463,6 +464,6 @@ func ValidateAlert(a Alert) FieldErrors {
 	default:
 		errs.Add("sensitivity", "Choose who may see the alert")
 	}
-	checkText(&errs, "alert_description", strings.TrimSpace(a.Description), 500, "Describe the risk and what staff should do")
+	checkText(&errs, "alert_description", "The description of the risk", strings.TrimSpace(a.Description), 500, "Describe the risk and what staff should do")
 	return errs
 }

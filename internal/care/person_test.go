@@ -15,6 +15,7 @@ func validPerson() Person {
 }
 
 func TestValidatePerson(t *testing.T) {
+	t.Parallel()
 	today := time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)
 	cases := []struct {
 		name  string
@@ -63,6 +64,7 @@ func TestValidatePerson(t *testing.T) {
 }
 
 func TestNormalisePerson(t *testing.T) {
+	t.Parallel()
 	p := NormalisePerson(Person{GivenName: "  Ada ", Address: " 1 Road \r\n\r\n  Hackney \n", Email: " a@b.com "})
 	if p.GivenName != "Ada" || p.Address != "1 Road\nHackney" || p.Email != "a@b.com" {
 		t.Errorf("NormalisePerson = %+v", p)
@@ -70,6 +72,7 @@ func TestNormalisePerson(t *testing.T) {
 }
 
 func TestSameNameAndBirth(t *testing.T) {
+	t.Parallel()
 	a := Person{GivenName: "Mary-Ann", FamilyName: "O'Neil", DateOfBirth: "1950-01-01"}
 	cases := []struct {
 		b    Person
@@ -91,6 +94,7 @@ func TestSameNameAndBirth(t *testing.T) {
 }
 
 func TestParseDate(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		d, m, y string
 		want    string
@@ -152,6 +156,7 @@ func FuzzParseDate(f *testing.F) {
 }
 
 func TestParseAccessibleFormats(t *testing.T) {
+	t.Parallel()
 	got, ok := ParseAccessibleFormats([]string{"braille", "large_print", "braille"})
 	if !ok || !slices.Equal(got, []AccessibleFormat{FormatLargePrint, FormatBraille}) {
 		t.Errorf("ParseAccessibleFormats = %v, %v", got, ok)
@@ -167,6 +172,7 @@ func TestParseAccessibleFormats(t *testing.T) {
 }
 
 func TestValidateCarer(t *testing.T) {
+	t.Parallel()
 	ok := Carer{Name: "Sam", Relationship: "son", Phone: "07700 900123"}
 	cases := []struct {
 		c     Carer
@@ -191,6 +197,7 @@ func TestValidateCarer(t *testing.T) {
 }
 
 func TestValidateAlert(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		a     Alert
 		field string
@@ -218,6 +225,7 @@ func TestValidateAlert(t *testing.T) {
 }
 
 func TestValidateMember(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		m     CareTeamMember
 		field string
@@ -244,6 +252,7 @@ func TestValidateMember(t *testing.T) {
 }
 
 func TestValidateBreakGlass(t *testing.T) {
+	t.Parallel()
 	n, errs := ValidateBreakGlass("999 000 0026", BreakGlassEmergency, "Found collapsed at home, need medication list")
 	if len(errs) != 0 || n != "9990000026" {
 		t.Fatalf("valid request: %q %+v", n, errs)
@@ -268,6 +277,7 @@ func TestValidateBreakGlass(t *testing.T) {
 }
 
 func TestValidateReview(t *testing.T) {
+	t.Parallel()
 	if errs := ValidateReview(ReviewAppropriate, ""); len(errs) != 0 {
 		t.Errorf("appropriate without a note: %+v", errs)
 	}
@@ -280,6 +290,7 @@ func TestValidateReview(t *testing.T) {
 }
 
 func TestParsePersonQuery(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		nhs, given, family, d, m, y string
 		want                        PersonQuery

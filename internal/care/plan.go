@@ -135,7 +135,7 @@ func ValidateSection(spec SectionSpec, fields map[string]string) FieldErrors {
 				errs.Add(f.Name, "Enter a real date")
 			}
 		default:
-			checkText(&errs, f.Name, v, maxLongText, "")
+			checkText(&errs, f.Name, "“"+f.Label+"”", v, maxLongText, "")
 		}
 	}
 	return errs
@@ -254,7 +254,7 @@ func FindOwner(options []ActionOwner, value string) (ActionOwner, bool) {
 // the owner was one of those offered.
 func ValidateAction(a PlanAction, ownerOK bool) FieldErrors {
 	var errs FieldErrors
-	checkText(&errs, "description", strings.TrimSpace(a.Description), 1000, "Describe what will be done")
+	checkText(&errs, "description", "What will be done", strings.TrimSpace(a.Description), 1000, "Describe what will be done")
 	if !ownerOK {
 		errs.Add("owner", "Choose who will do it")
 	}

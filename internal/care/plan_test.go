@@ -6,6 +6,7 @@ import (
 )
 
 func TestPlanSectionsFollowTheStandard(t *testing.T) {
+	t.Parallel()
 	var keys []SectionKey
 	for _, s := range PlanSections() {
 		keys = append(keys, s.Key)
@@ -34,6 +35,7 @@ func toStrings[T ~string](xs []T) []string {
 }
 
 func TestNormaliseAndValidateSection(t *testing.T) {
+	t.Parallel()
 	review, _ := SectionFor(SectionReview)
 	got := NormaliseSection(review, map[string]string{"review_date": " 2026-06-01 ", "review_notes": "a\r\nb", "other": "dropped"})
 	if len(got) != 2 || got["review_notes"] != "a\nb" || got["review_date"] != "2026-06-01" {
@@ -56,6 +58,7 @@ func TestNormaliseAndValidateSection(t *testing.T) {
 }
 
 func TestSectionText(t *testing.T) {
+	t.Parallel()
 	spec, _ := SectionFor(SectionReview)
 	got := SectionText(spec, map[string]string{"review_date": "2026-06-01", "review_notes": "Home visit"})
 	want := "Review date:\n1 June 2026\n\nHow the review will happen:\nHome visit\n"
@@ -68,6 +71,7 @@ func TestSectionText(t *testing.T) {
 }
 
 func TestValidateAction(t *testing.T) {
+	t.Parallel()
 	ok := PlanAction{Description: "Arrange a grab rail", DueDate: "2026-04-01", Status: StatusNotStarted}
 	cases := []struct {
 		a       PlanAction
@@ -100,6 +104,7 @@ func TestValidateAction(t *testing.T) {
 }
 
 func TestDiffLines(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		before, after string
 		want          string
@@ -125,6 +130,7 @@ func TestDiffLines(t *testing.T) {
 }
 
 func TestDiffLinesBoundsItsWork(t *testing.T) {
+	t.Parallel()
 	a := strings.Repeat("a\n", 3000)
 	b := strings.Repeat("b\n", 3000)
 	d := DiffLines(a, b)

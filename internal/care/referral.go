@@ -442,6 +442,23 @@ func (r ReferralTask) SidesOf(a Actor) []ReferralSide {
 	return sides
 }
 
+// SideFor returns the side the actor makes the move to on: the receiving
+// team for the moves only it can make, the referrer for the others. When
+// the actor may not make the move at all, ok is false and side is the one
+// whose refusal explains it best: the receiving side when the actor is on
+// it, otherwise the referrer's.
+func (r ReferralTask) SideFor(a Actor, to ReferralStatus) (side ReferralSide, ok bool) {
+	for _, side := range []ReferralSide{ReceiverSide, ReferrerSide} {
+		if slices.Contains(r.Moves(a, side), to) {
+			return side, true
+		}
+	}
+	if r.CanActFor(a, ReceiverSide) {
+		return ReceiverSide, false
+	}
+	return ReferrerSide, false
+}
+
 // ValidateForSending checks that the referral says everything the receiving
 // team needs before it can be sent. The field names match the referral form.
 func (r ReferralTask) ValidateForSending() error {
@@ -455,7 +472,7 @@ func (r ReferralTask) ValidateForSending() error {
 	if n, ok := NeedByCode(r.NeedCode); !ok || n.Deprecated {
 		errs.Add("need", "Choose what the person needs help with")
 	}
-	checkReferralText(&errs, "wants", r.Wants, referralLongText,
+	checkReferralText(&errs, "wants", "What the person wants", r.Wants, referralLongText,
 		"Say what the person wants from this referral, in their words")
 	if !r.Urgency.Valid() {
 		errs.Add("urgency", "Choose how urgent this referral is")
@@ -464,15 +481,15 @@ func (r ReferralTask) ValidateForSending() error {
 		errs.Add("legal_basis", "Choose the legal basis for sharing the person’s information")
 	}
 	if r.LegalBasis.NeedsJustification() {
-		checkReferralText(&errs, "justification", r.Justification, referralLongText,
+		checkReferralText(&errs, "justification", "The reason for sharing without consent", r.Justification, referralLongText,
 			"Explain why sharing without the person’s consent is justified")
 	} else if utf8.RuneCountInString(r.Justification) > referralLongText {
-		errs.Add("justification", "This must be "+referralThousands(referralLongText)+" characters or fewer")
+		errs.Add("justification", "The reason for sharing without consent must be "+referralThousands(referralLongText)+" characters or fewer")
 	}
-	checkReferralText(&errs, "contact", r.Contact, referralShortText,
+	checkReferralText(&errs, "contact", "How to contact the person", r.Contact, referralShortText,
 		"Say how to contact the person")
 	if utf8.RuneCountInString(r.AccessNeeds) > referralLongText {
-		errs.Add("access_needs", "This must be "+referralThousands(referralLongText)+" characters or fewer")
+		errs.Add("access_needs", "The access needs must be "+referralThousands(referralLongText)+" characters or fewer")
 	}
 	if r.ReferrerUserID == "" || r.FromTeamID == "" {
 		errs.Add("referrer", "A referral must come from a person in a team")
@@ -481,13 +498,13 @@ func (r ReferralTask) ValidateForSending() error {
 }
 
 // checkReferralText records a problem if s is blank or longer than max
-// characters.
-func checkReferralText(errs *FieldErrors, field, s string, max int, missing string) {
+// characters; what names the field, as checkText's does.
+func checkReferralText(errs *FieldErrors, field, what, s string, max int, missing string) {
 	switch {
 	case strings.TrimSpace(s) == "":
 		errs.Add(field, missing)
 	case utf8.RuneCountInString(s) > max:
-		errs.Add(field, "This must be "+referralThousands(max)+" characters or fewer")
+		errs.Add(field, what+" must be "+referralThousands(max)+" characters or fewer")
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 )
 
 func TestReferralLoop(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		r    ReferralTask
@@ -65,6 +66,7 @@ func figureReferral(sent time.Time, ack, dec int, decision ReferralStatus) Refer
 }
 
 func TestReferralResponseFigures(t *testing.T) {
+	t.Parallel()
 	cal := londonCalendar(t)
 	mon := time.Date(2025, time.March, 3, 9, 0, 0, 0, time.UTC) // 09:00 in London too
 	now := time.Date(2025, time.March, 31, 12, 0, 0, 0, time.UTC)
@@ -148,6 +150,7 @@ func TestReferralResponseFigures(t *testing.T) {
 }
 
 func TestCountMissingInfo(t *testing.T) {
+	t.Parallel()
 	with := func(s ReferralStatus, m ...ReferralMissingInfo) ReferralTask {
 		return ReferralTask{Status: s, MissingInfo: m}
 	}

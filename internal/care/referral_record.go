@@ -123,7 +123,7 @@ func (k ReferralMessageKind) Valid() bool {
 // more than a page or two. The problem is at the field "body".
 func CheckReferralMessage(body string) error {
 	var errs FieldErrors
-	checkReferralText(&errs, "body", body, referralLongText, "Write your message")
+	checkReferralText(&errs, "body", "Your message", body, referralLongText, "Write your message")
 	return errs.Err()
 }
 

@@ -7,6 +7,7 @@ import (
 )
 
 func TestCanSeeReferral(t *testing.T) {
+	t.Parallel()
 	r := draftReferral(t)
 	tests := []struct {
 		name  string
@@ -30,6 +31,7 @@ func TestCanSeeReferral(t *testing.T) {
 }
 
 func TestCheckAttachment(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, detected string
 		size           int
@@ -56,6 +58,7 @@ func TestCheckAttachment(t *testing.T) {
 }
 
 func TestReferralReference(t *testing.T) {
+	t.Parallel()
 	if got := ReferralReference("01a1fc06-17df-7d9a-bf16-bafc03f8031a"); got != "C03F8031A"[1:] {
 		t.Errorf("reference = %q", got)
 	}

@@ -21,6 +21,7 @@ func sentReferral(t testing.TB, sent time.Time, u ReferralUrgency) ReferralTask 
 }
 
 func TestReferralDeadlines(t *testing.T) {
+	t.Parallel()
 	cal := londonCalendar(t)
 	loc := cal.Location()
 	lon := func(y int, m time.Month, d, h, min int) time.Time { return time.Date(y, m, d, h, min, 0, 0, loc) }
@@ -83,6 +84,7 @@ func TestReferralDeadlines(t *testing.T) {
 }
 
 func TestReferralDeadlinesPauseOnHold(t *testing.T) {
+	t.Parallel()
 	cal := londonCalendar(t)
 	lon := func(m time.Month, d, h int) time.Time { return time.Date(2025, m, d, h, 0, 0, 0, cal.Location()) }
 	r := sentReferral(t, lon(2, 3, 10), UrgencyRoutine)
@@ -125,6 +127,7 @@ func TestReferralDeadlinesPauseOnHold(t *testing.T) {
 }
 
 func TestReferralOverdueAndEscalation(t *testing.T) {
+	t.Parallel()
 	cal := londonCalendar(t)
 	lon := func(d, h, m int) time.Time { return time.Date(2025, time.February, d, h, m, 0, 0, cal.Location()) }
 	targets := ReferralTargets{}
@@ -208,6 +211,7 @@ func TestReferralOverdueAndEscalation(t *testing.T) {
 }
 
 func TestReferralWait(t *testing.T) {
+	t.Parallel()
 	cal := londonCalendar(t)
 	lon := func(d, h int) time.Time { return time.Date(2025, time.February, d, h, 0, 0, 0, cal.Location()) }
 	r := sentReferral(t, lon(3, 10), UrgencyRoutine)
@@ -238,6 +242,7 @@ func TestReferralWait(t *testing.T) {
 }
 
 func TestReferralTargets(t *testing.T) {
+	t.Parallel()
 	def := DefaultReferralTargets()
 	if def.Routine.Acknowledge != WorkingDaysTarget(1) || def.Routine.Decide != WorkingDaysTarget(5) ||
 		def.Urgent.Acknowledge != WorkingHoursTarget(2) || def.Urgent.Decide != WorkingDaysTarget(1) {

@@ -50,6 +50,7 @@ func draftReferral(t testing.TB) ReferralTask {
 }
 
 func TestReferralStatusTexts(t *testing.T) {
+	t.Parallel()
 	fhir := []string{"draft", "requested", "received", "accepted", "rejected", "ready", "cancelled",
 		"in-progress", "on-hold", "failed", "completed", "entered-in-error"}
 	if len(ReferralStatuses) != 12 {
@@ -121,6 +122,7 @@ func TestReferralStatusTexts(t *testing.T) {
 }
 
 func TestReferralCodeLists(t *testing.T) {
+	t.Parallel()
 	lists := map[string][]ReferralReason{
 		"rejected":   ReferralReasons(ReferralRejected),
 		"redirected": ReferralReasons(ReferralRedirected),
@@ -193,6 +195,7 @@ func TestReferralCodeLists(t *testing.T) {
 }
 
 func TestStartReferral(t *testing.T) {
+	t.Parallel()
 	r, err := StartReferral(refGP, "r-9", refT0)
 	if err != nil {
 		t.Fatal(err)
@@ -212,6 +215,7 @@ func TestStartReferral(t *testing.T) {
 }
 
 func TestReferralSides(t *testing.T) {
+	t.Parallel()
 	r := draftReferral(t)
 	cases := []struct {
 		a    Actor
@@ -249,6 +253,7 @@ func TestReferralSides(t *testing.T) {
 }
 
 func TestValidateForSending(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("a", 5001)
 	cases := []struct {
 		name  string
@@ -291,7 +296,7 @@ func TestValidateForSending(t *testing.T) {
 	}
 	r := draftReferral(t)
 	r.Wants = long
-	if got := FieldsOf(r.ValidateForSending()).Message("wants"); got != "This must be 5,000 characters or fewer" {
+	if got := FieldsOf(r.ValidateForSending()).Message("wants"); got != "What the person wants must be 5,000 characters or fewer" {
 		t.Errorf("length message = %q", got)
 	}
 }

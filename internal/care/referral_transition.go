@@ -440,7 +440,7 @@ func (r ReferralTask) checkChange(m referralMove, c ReferralChange) (ReferralCha
 		if reason.NeedsAlternative && out.Alternative == "" {
 			errs.Add("alternative", "Suggest where the person could be referred instead")
 		} else if utf8.RuneCountInString(out.Alternative) > referralShortText {
-			errs.Add("alternative", "This must be "+referralThousands(referralShortText)+" characters or fewer")
+			errs.Add("alternative", "Where they could be referred instead must be "+referralThousands(referralShortText)+" characters or fewer")
 		}
 	}
 	if m.needs&needTarget != 0 {
@@ -458,7 +458,7 @@ func (r ReferralTask) checkChange(m referralMove, c ReferralChange) (ReferralCha
 	case out.Note == "" && (reason.NeedsNote || m.needs&needNote != 0):
 		errs.Add("note", notePrompt(m.to, out.Reason))
 	case utf8.RuneCountInString(out.Note) > referralLongText:
-		errs.Add("note", "This must be "+referralThousands(referralLongText)+" characters or fewer")
+		errs.Add("note", "The note must be "+referralThousands(referralLongText)+" characters or fewer")
 	}
 	return out, errs.Err()
 }

@@ -185,6 +185,7 @@ func referralSideFor(r ReferralTask, to ReferralStatus) ReferralSide {
 // side, with everything the move could need, and checks the answer against
 // legalMoves.
 func TestReferralEveryPair(t *testing.T) {
+	t.Parallel()
 	actors := []struct {
 		name string
 		a    Actor
@@ -270,6 +271,7 @@ func TestReferralEveryPair(t *testing.T) {
 // TestReferralRulesListing checks the published table against the one
 // written out by hand.
 func TestReferralRulesListing(t *testing.T) {
+	t.Parallel()
 	rules := ReferralRules()
 	if len(rules) != len(legalMoves) {
 		t.Errorf("%d rules, want %d", len(rules), len(legalMoves))
@@ -303,6 +305,7 @@ func TestReferralRulesListing(t *testing.T) {
 }
 
 func TestReferralRefusalMessages(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		from refState
 		by   Actor
@@ -371,6 +374,7 @@ func TestReferralRefusalMessages(t *testing.T) {
 
 // TestReferralRequiredFields takes each thing a move needs away in turn.
 func TestReferralRequiredFields(t *testing.T) {
+	t.Parallel()
 	at := refT0.Add(50 * time.Hour)
 	cases := []struct {
 		name  string
@@ -467,6 +471,7 @@ func TestReferralRequiredFields(t *testing.T) {
 // TestReferralJourney follows the first journey and checks every
 // time and field the workflow keeps.
 func TestReferralJourney(t *testing.T) {
+	t.Parallel()
 	at := func(h int) time.Time { return refT0.Add(time.Duration(h) * time.Hour) }
 	r := draftReferral(t)
 	start := r
@@ -546,6 +551,7 @@ func TestReferralJourney(t *testing.T) {
 }
 
 func TestReferralTimes(t *testing.T) {
+	t.Parallel()
 	r := referralIn(t, refState{status: ReferralRequested})
 	// A move dated before the latest change is recorded at the latest
 	// change, so the history never runs backwards.
@@ -601,6 +607,7 @@ func TestReferralTimes(t *testing.T) {
 }
 
 func TestReferralAssign(t *testing.T) {
+	t.Parallel()
 	at := refT0.Add(30 * time.Hour)
 	cases := []struct {
 		name     string
@@ -651,6 +658,7 @@ func TestReferralAssign(t *testing.T) {
 }
 
 func TestReferralRedirect(t *testing.T) {
+	t.Parallel()
 	r := referralIn(t, refState{ReferralOnHold, ReferralReceived})
 	at := refT0.Add(40 * time.Hour)
 	got, err := r.Redirect(refWorker, ReferralChange{Reason: string(RejectOutsideArea), Note: "They cover Croydon",
@@ -691,6 +699,7 @@ func TestReferralRedirect(t *testing.T) {
 }
 
 func TestRecordMissingInfo(t *testing.T) {
+	t.Parallel()
 	r := referralIn(t, refState{status: ReferralReceived})
 	got, err := r.RecordMissingInfo(refWorker, []ReferralMissingInfo{MissingRisks, MissingContactDetails, MissingRisks})
 	if err != nil {
@@ -715,6 +724,7 @@ func TestRecordMissingInfo(t *testing.T) {
 }
 
 func TestReferralConsistentCatchesContradictions(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name string
 		from refState
@@ -766,6 +776,7 @@ func cloneReferral(r ReferralTask) ReferralTask {
 }
 
 func TestReferralTransitionHeadlines(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		rec      ReferralTransition
 		headline string

@@ -8,6 +8,7 @@ import (
 )
 
 func TestGenerateBenchmark(t *testing.T) {
+	t.Parallel()
 	a := GenerateBenchmark(3, 2000, 5000)
 	if !reflect.DeepEqual(a.Queries, GenerateBenchmark(3, 2000, 5000).Queries) {
 		t.Fatal("the same seed gave different searches")

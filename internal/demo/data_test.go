@@ -7,6 +7,7 @@ import (
 )
 
 func TestEmbeddedPractices(t *testing.T) {
+	t.Parallel()
 	e, err := loadEmbedded()
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +43,7 @@ func TestEmbeddedPractices(t *testing.T) {
 }
 
 func TestEmbeddedAreas(t *testing.T) {
+	t.Parallel()
 	e, err := loadEmbedded()
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +67,7 @@ func TestEmbeddedAreas(t *testing.T) {
 }
 
 func TestPracticeLocalAuthority(t *testing.T) {
+	t.Parallel()
 	e := mustLoad()
 	byODS := map[string]practice{}
 	for _, p := range e.practices {
@@ -105,6 +108,7 @@ func TestPracticeLocalAuthority(t *testing.T) {
 const goodHeader = "ods_code,name,address_line_1,address_line_2,address_line_3,address_line_4,address_line_5,postcode,phone,commissioner\n"
 
 func TestParsePractices(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		in      string
@@ -197,6 +201,7 @@ func FuzzParseAreas(f *testing.F) {
 }
 
 func TestTitleCase(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"LOWER CLAPTON GROUP PRACTICE", "Lower Clapton Group Practice"},
 		{"ST. JAMES'S MEDICAL CENTRE", "St. James's Medical Centre"},
@@ -220,6 +225,7 @@ func TestTitleCase(t *testing.T) {
 }
 
 func TestFormatPhone(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
 		{"020 89867111", "020 8986 7111"},
 		{"0208 7658525", "020 8765 8525"},

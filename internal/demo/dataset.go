@@ -245,7 +245,8 @@ func Generate(seed uint64) Dataset {
 			Address: addr, Postcode: p.Postcode, Phone: formatPhone(p.Phone),
 			LocalAuthorityGSS: practiceLocalAuthority(p),
 		})
-		addTeam(key, "practice", name+" practice team", TeamPractice)
+		// "Lower Clapton Group Practice team", not "… Practice practice team".
+		addTeam(key, "practice", name+" team", TeamPractice)
 	}
 
 	d.Directory = makeDirectory(e)
@@ -255,7 +256,49 @@ func Generate(seed uint64) Dataset {
 	d.Stories = stories(demoPracticeODS(e.practices))
 	d.ReferralPeople = referralPeople(demoPracticeODS(e.practices))
 	d.Referrals = referralStories()
+	history := historyPeople(demoPracticeODS(e.practices), len(d.ReferralPeople))
+	d.Referrals = append(d.Referrals, historyStories(history, len(d.ReferralPeople))...)
+	d.ReferralPeople = append(d.ReferralPeople, history...)
+	d.Directory.Postcodes = knownPostcodes(e, d)
 	return d
+}
+
+// knownPostcodes adds to the directory's postcodes every other postcode the
+// demo uses, where people live and where services are based, each in its
+// council area: a search for one of them then knows the council area, and
+// so does the gap in service it may record.
+func knownPostcodes(e embedded, d Dataset) []Postcode {
+	out := slices.Clone(d.Directory.Postcodes)
+	known := map[string]bool{}
+	for _, p := range out {
+		known[p.Postcode] = true
+	}
+	add := func(postcode, gss string) {
+		if postcode != "" && gss != "" && !known[postcode] {
+			known[postcode] = true
+			out = append(out, Postcode{Postcode: postcode, LocalAuthorityGSS: gss})
+		}
+	}
+	practiceLA := map[string]string{}
+	for _, p := range e.practices {
+		practiceLA[p.ODSCode] = practiceLocalAuthority(p)
+	}
+	for _, s := range d.Stories {
+		add(s.Person.Postcode, practiceLA[s.Person.PracticeODS])
+	}
+	for _, p := range d.ReferralPeople {
+		add(p.Postcode, practiceLA[p.PracticeODS])
+	}
+	for _, p := range d.People {
+		add(p.Postcode, practiceLA[p.PracticeODS])
+	}
+	bds := boroughDirectories()
+	for _, b := range boroughs() {
+		if bd, ok := bds[b.gss]; ok {
+			add(bd.postcode, b.gss)
+		}
+	}
+	return out
 }
 
 // demoPracticeODS is the Hackney practice whose team the practice users

@@ -18,6 +18,7 @@ func index[T any](xs []T, key func(T) string) map[string]T {
 }
 
 func TestGenerateIsDeterministic(t *testing.T) {
+	t.Parallel()
 	a, b := Generate(7), Generate(7)
 	if !reflect.DeepEqual(a, b) {
 		t.Fatal("Generate(7) differs between two calls")
@@ -39,6 +40,7 @@ func TestGenerateIsDeterministic(t *testing.T) {
 }
 
 func TestOrganisations(t *testing.T) {
+	t.Parallel()
 	d := Generate(1)
 	orgs := index(d.Organisations, func(o Organisation) string { return o.Key })
 	if len(orgs) != len(d.Organisations) {
@@ -95,6 +97,7 @@ func TestOrganisations(t *testing.T) {
 }
 
 func TestTeams(t *testing.T) {
+	t.Parallel()
 	d := Generate(1)
 	orgs := index(d.Organisations, func(o Organisation) string { return o.Key })
 	teams := index(d.Teams, func(t Team) string { return t.Key })
@@ -121,7 +124,7 @@ func TestTeams(t *testing.T) {
 			continue
 		}
 		tm, ok := teams[o.Key+"/practice"]
-		if !ok || tm.Kind != TeamPractice || tm.Name != o.Name+" practice team" {
+		if !ok || tm.Kind != TeamPractice || tm.Name != o.Name+" team" || strings.Contains(strings.ToLower(tm.Name), "practice practice") {
 			t.Errorf("practice %s: team %+v", o.Key, tm)
 		}
 	}
@@ -143,6 +146,7 @@ func TestTeams(t *testing.T) {
 var demoEmail = regexp.MustCompile(`^[a-z]+(-[a-z]+)*@demo\.joinedup\.test$`)
 
 func TestUsers(t *testing.T) {
+	t.Parallel()
 	d := Generate(1)
 	teams := index(d.Teams, func(t Team) string { return t.Key })
 	orgs := index(d.Organisations, func(o Organisation) string { return o.Key })
@@ -210,6 +214,7 @@ func TestUsers(t *testing.T) {
 }
 
 func TestDemoEmail(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		role care.Role
 		want string
@@ -221,5 +226,74 @@ func TestDemoEmail(t *testing.T) {
 		if got := DemoEmail(tc.role); got != tc.want {
 			t.Errorf("DemoEmail(%s) = %q, want %q", tc.role, got, tc.want)
 		}
+	}
+}
+
+// TestDemoWaitsAgree keeps each service's typical wait in step with its
+// waiting list, so no demo page says "Waiting list: 6 to 12 weeks" beside a
+// typical wait of something else.
+func TestDemoWaitsAgree(t *testing.T) {
+	waitlists := 0
+	for _, sv := range Generate(1).Directory.Services {
+		switch sv.Capacity {
+		case care.CapacityWaitlist:
+			waitlists++
+			if !sv.WaitBand.Valid() || !strings.Contains(sv.TypicalWait, sv.WaitBand.Label()) {
+				t.Errorf("%s: waiting list of %s, typical wait %q", sv.Name, sv.WaitBand.Label(), sv.TypicalWait)
+			}
+		default:
+			if sv.WaitBand != "" {
+				t.Errorf("%s: a wait band without a waiting list", sv.Name)
+			}
+			if strings.Contains(strings.ToLower(sv.TypicalWait), "waiting list") {
+				t.Errorf("%s: typical wait %q, but no waiting list", sv.Name, sv.TypicalWait)
+			}
+		}
+	}
+	if waitlists < 2 {
+		t.Errorf("%d demo services have a waiting list; the demo shows at least two", waitlists)
+	}
+}
+
+// TestEveryDemoPostcodeHasItsCouncilArea checks that the demo's postcode
+// directory places every postcode the demo uses in its council area, so a
+// search for where a demo person lives, and the gap in service it may
+// record, know the council area.
+func TestEveryDemoPostcodeHasItsCouncilArea(t *testing.T) {
+	d := Generate(1)
+	known := map[string]string{}
+	for _, p := range d.Directory.Postcodes {
+		if prev, ok := known[p.Postcode]; ok && prev != p.LocalAuthorityGSS {
+			t.Errorf("%s is in both %s and %s", p.Postcode, prev, p.LocalAuthorityGSS)
+		}
+		known[p.Postcode] = p.LocalAuthorityGSS
+	}
+	practiceLA := map[string]string{}
+	for _, o := range d.Organisations {
+		if o.Kind == OrgGPPractice {
+			practiceLA[o.ODSCode] = o.LocalAuthorityGSS
+		}
+	}
+	check := func(who, postcode, ods string) {
+		if got, want := known[postcode], practiceLA[ods]; got == "" || got != want {
+			t.Errorf("%s lives at %s, which the demo places in %q, not %q", who, postcode, got, want)
+		}
+	}
+	for _, s := range d.Stories {
+		check(s.Person.GivenName+" "+s.Person.FamilyName, s.Person.Postcode, s.Person.PracticeODS)
+	}
+	for _, p := range d.ReferralPeople {
+		check(p.GivenName+" "+p.FamilyName, p.Postcode, p.PracticeODS)
+	}
+	for _, p := range d.People {
+		check(string(p.NHSNumber), p.Postcode, p.PracticeODS)
+	}
+	for _, sv := range d.Directory.Services {
+		if known[sv.Postcode] == "" {
+			t.Errorf("%s is based at %s, which the demo's postcode directory does not know", sv.Name, sv.Postcode)
+		}
+	}
+	if known["E5 0PQ"] != gssHackney {
+		t.Errorf("E5 0PQ, where most demo stories live, is in %q", known["E5 0PQ"])
 	}
 }

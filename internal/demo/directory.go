@@ -88,9 +88,10 @@ type Directory struct {
 type boroughDirectory struct {
 	number   int    // hundreds digit of the borough's drama phone numbers
 	postcode string // the council's main office, where its services are based
-	// capacity and freshness of reablement, which the demo contrasts.
+	// capacity, wait and freshness of reablement, which the demo contrasts.
 	reablementCapacity care.CapacityState
 	reablementBand     care.WaitBand
+	reablementWait     string
 	reablementVerified int
 	// staff are invented names for the named contacts, in a fixed order.
 	staff []string
@@ -99,11 +100,14 @@ type boroughDirectory struct {
 func boroughDirectories() map[string]boroughDirectory {
 	return map[string]boroughDirectory{
 		gssHackney: {number: 1, postcode: "E8 1DY", reablementCapacity: care.CapacityAccepting, reablementVerified: 12,
-			staff: []string{"Funmilayo Adebayo", "Rachel Goldberg", "Kwame Mensah", "Aisha Rahman", "Tom Whitaker", "Leyla Yilmaz", "Nadia Hussain", "Joe Brennan", "Grace Adeyemi"}},
+			reablementWait: "Usually starts within 2 working days",
+			staff:          []string{"Funmilayo Adebayo", "Rachel Goldberg", "Kwame Mensah", "Aisha Rahman", "Tom Whitaker", "Leyla Yilmaz", "Nadia Hussain", "Joe Brennan", "Grace Adeyemi"}},
 		gssCroydon: {number: 2, postcode: "CR0 1EA", reablementCapacity: care.CapacityWaitlist, reablementBand: care.Wait2To6Weeks, reablementVerified: 40,
-			staff: []string{"Michelle Osei", "Ravi Patel", "Claire Dunn", "Samuel Boateng", "Priya Nair", "Gemma Lord", "Oluwaseun Bello", "Dylan Price", "Hannah Moss"}},
+			reablementWait: "Waiting list: usually starts in 2 to 6 weeks",
+			staff:          []string{"Michelle Osei", "Ravi Patel", "Claire Dunn", "Samuel Boateng", "Priya Nair", "Gemma Lord", "Oluwaseun Bello", "Dylan Price", "Hannah Moss"}},
 		gssLewisham: {number: 3, postcode: "SE6 4RU", reablementCapacity: care.CapacityAccepting, reablementVerified: 100,
-			staff: []string{"Janet Clarke", "Emeka Obi", "Sinead Walsh", "Marcus Reid", "Halima Ali", "Ben Carter", "Chen Wei", "Rosa Martins", "Tariq Mahmood"}},
+			reablementWait: "Usually starts within 2 working days",
+			staff:          []string{"Janet Clarke", "Emeka Obi", "Sinead Walsh", "Marcus Reid", "Halima Ali", "Ben Carter", "Chen Wei", "Rosa Martins", "Tariq Mahmood"}},
 	}
 }
 
@@ -213,7 +217,7 @@ func makeDirectory(e embedded) Directory {
 				Catchment:   la,
 				Referral: care.Referral{Methods: []care.ReferralMethod{care.ReferThroughJoinedup, care.ReferByPhone},
 					Phone: phone(bd.number, 41), MustInclude: "What the person could do before and can do now; the goals they want to work towards; their medicines and any equipment in place; key safe or access details."},
-				TypicalWait: "Usually starts within 2 working days",
+				TypicalWait: bd.reablementWait,
 				Capacity:    bd.reablementCapacity, WaitBand: bd.reablementBand,
 				Hours: everyDay, Postcode: bd.postcode, VerifiedDaysAgo: bd.reablementVerified},
 			Service{Key: council + "/occupational-therapy/equipment", OrgKey: council, TeamKey: council + "/occupational-therapy",
@@ -225,7 +229,7 @@ func makeDirectory(e embedded) Directory {
 				Catchment:   la,
 				Referral: care.Referral{Methods: []care.ReferralMethod{care.ReferThroughJoinedup, care.ReferByPhone},
 					Phone: phone(bd.number, 50), MustInclude: "What the person is struggling with at home, any falls, and their height and weight if equipment may be needed."},
-				TypicalWait: "Urgent within 5 working days; routine 8 to 10 weeks",
+				TypicalWait: "Urgent within 5 working days; routine 6 to 12 weeks",
 				Capacity:    care.CapacityWaitlist, WaitBand: care.Wait6To12Weeks,
 				Hours: officeHours, Postcode: bd.postcode, VerifiedDaysAgo: 200},
 		)

@@ -2,12 +2,12 @@ package demo
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // TestLoadMakesTheDirectoryJourneyPossible loads the demo and checks what the
@@ -15,15 +15,12 @@ import (
 // and dressing with a named duty contact, Croydon's covers Croydon only, and
 // entries show each freshness state.
 func TestLoadMakesTheDirectoryJourneyPossible(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, testLoadMakesTheDirectoryJourneyPossible)
+}
+
+func testLoadMakesTheDirectoryJourneyPossible(t *testing.T, st *store.Store) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	ds := Generate(1)
 	if err := Load(ctx, st, ds, func(string) (string, error) { return "not-a-real-hash", nil }); err != nil {
 		t.Fatal(err)

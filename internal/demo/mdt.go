@@ -60,11 +60,7 @@ func loadMDT(ctx context.Context, st *store.Store, actors map[care.Role]care.Act
 	if !ok {
 		return nil
 	}
-	london, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		return err
-	}
-	first := care.CivilDateOf(now.In(london)).AddDays(3)
+	first := st.Calendar().Date(now).AddDays(3)
 	for first.Weekday() != time.Thursday {
 		first = first.AddDays(1)
 	}

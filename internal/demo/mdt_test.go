@@ -2,13 +2,13 @@ package demo
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
-	_ "time/tzdata" // the tests must not depend on the machine's zone database
+	_ "time/tzdata" // as in the binary: the tests never depend on the machine's zone database
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // TestLoadMakesTheMDTJourneyPossible loads the demo and checks what the MDT
@@ -16,15 +16,12 @@ import (
 // practice's MDT with a person on its next agenda whose needed occupational
 // therapist is not invited.
 func TestLoadMakesTheMDTJourneyPossible(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, testLoadMakesTheMDTJourneyPossible)
+}
+
+func testLoadMakesTheMDTJourneyPossible(t *testing.T, st *store.Store) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if err := Load(ctx, st, Generate(1), func(string) (string, error) { return "not-a-real-hash", nil }); err != nil {
 		t.Fatal(err)
 	}
@@ -58,15 +55,22 @@ func TestLoadMakesTheMDTJourneyPossible(t *testing.T) {
 	}
 	// The first meeting, at lunchtime on a Thursday, is protected time
 	// for the GP and the nurse, whose clinics are in the morning.
-	if local := m.Start.In(mustLondon(t)); local.Weekday() != time.Thursday || local.Hour() != 13 {
+	if local := m.Start.In(st.Calendar().Location()); local.Weekday() != time.Thursday || local.Hour() != 13 {
 		t.Errorf("the first meeting is at %v", local)
 	}
 }
 
-func mustLondon(t *testing.T) *time.Location {
+// testCalendar is the working calendar cmd/joinedup gives the store:
+// England and Wales bank holidays in Europe/London.
+func testCalendar(tb testing.TB) *care.Calendar {
+	tb.Helper()
 	loc, err := time.LoadLocation("Europe/London")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	return loc
+	cal, err := care.NewCalendar(loc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cal
 }

@@ -70,6 +70,7 @@ func boroughFacts(d Dataset) (practiceLA map[string]string, postcodes map[string
 }
 
 func TestGeneratePeople(t *testing.T) {
+	t.Parallel()
 	d := Generate(1)
 	if len(d.People) != DemoPeople {
 		t.Fatalf("%d people, want %d", len(d.People), DemoPeople)
@@ -105,6 +106,7 @@ func TestGeneratePeople(t *testing.T) {
 }
 
 func TestPeopleMatchesGenerate(t *testing.T) {
+	t.Parallel()
 	want := Generate(5).People
 	got := slices.Collect(People(5, 1000))
 	if !slices.Equal(got[:len(want)], want) {
@@ -113,6 +115,7 @@ func TestPeopleMatchesGenerate(t *testing.T) {
 }
 
 func TestPeopleDoesNotDependOnLength(t *testing.T) {
+	t.Parallel()
 	long := slices.Collect(People(9, 1000))
 	for _, n := range []int{1, 255, 256, 257, 513} {
 		if got := slices.Collect(People(9, n)); !slices.Equal(got, long[:n]) {
@@ -122,6 +125,7 @@ func TestPeopleDoesNotDependOnLength(t *testing.T) {
 }
 
 func TestPeopleKnownValues(t *testing.T) {
+	t.Parallel()
 	// Pins the output for one seed, so a change that alters every demo
 	// database and benchmark (a new PCG stream, a reordered list) is seen.
 	got := slices.Collect(People(1, 3))
@@ -136,6 +140,7 @@ func TestPeopleKnownValues(t *testing.T) {
 }
 
 func TestPeopleStream(t *testing.T) {
+	t.Parallel()
 	const n = 20_000
 	d := Generate(1)
 	practiceLA, postcodes, _ := boroughFacts(d)
@@ -176,6 +181,7 @@ func TestPeopleStream(t *testing.T) {
 }
 
 func TestPeopleLimits(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		n, want int
 	}{
@@ -202,6 +208,7 @@ func TestPeopleLimits(t *testing.T) {
 }
 
 func TestPeopleWholeTestRange(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("walks the whole 999 range")
 	}
@@ -233,6 +240,7 @@ func TestPeopleWholeTestRange(t *testing.T) {
 }
 
 func TestMonthDay(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		year, yday, month, day int
 	}{

@@ -79,7 +79,10 @@ func contacts(seed uint64, people []Person) []PersonContact {
 // coordinator, and a care and support plan. Users are named by role: the
 // demo has one user per role.
 type Story struct {
-	Person             Person
+	Person Person
+	// Explore says what a newcomer finds in this record, and who can see
+	// it; joinedup demo prints it beside the person's NHS number.
+	Explore            string
 	PreferredName      string
 	Address            string
 	Phone              string
@@ -158,6 +161,7 @@ func stories(practiceODS string) []Story {
 	return []Story{
 		{
 			Person:        Person{NHSNumber: nhs[0], GivenName: "Dorothy", FamilyName: "Hartley", DateOfBirth: "1942-03-09", Postcode: "E5 0PQ", PracticeODS: practiceODS},
+			Explore:       "a whole plan, carers and alerts; the social worker coordinates her care, the GP and the occupational therapist are in her care team",
 			PreferredName: "Dot", Address: "Flat 4\n12 Mill Lane", Phone: "020 7946 0311", Preference: care.ContactPhone,
 			ContactNotes: "Mornings are best. Call Susan if there is no answer.", Language: "English",
 			Formats: []care.AccessibleFormat{care.FormatLargePrint},
@@ -202,6 +206,7 @@ func stories(practiceODS string) []Story {
 		},
 		{
 			Person:  Person{NHSNumber: nhs[1], GivenName: "Ruth", FamilyName: "Feldman", DateOfBirth: "1934-11-21", Postcode: "E5 0PQ", PracticeODS: practiceODS},
+			Explore: "a sensitive safeguarding alert that practice staff do not see; the social worker coordinates her care",
 			Address: "3 Grove Road", Phone: "020 7946 0412", Preference: care.ContactLetter, Language: "English",
 			CommunicationNotes: "Also speaks Yiddish, which she prefers when she is tired or unwell.",
 			Carers: []StoryCarer{
@@ -233,6 +238,7 @@ func stories(practiceODS string) []Story {
 		},
 		{
 			Person:  Person{NHSNumber: nhs[2], GivenName: "Emmanuel", FamilyName: "Boateng", DateOfBirth: "1947-06-30", Postcode: "E5 0PQ", PracticeODS: practiceODS},
+			Explore: "the GP coordinates his care with the district nurse; the social worker is not in his care team",
 			Address: "27 Springfield Road", Phone: "07700 900523", Preference: care.ContactText, Language: "Twi", Interpreter: true,
 			CommunicationNotes: "His grandson Kwame interprets informally; book a professional interpreter for assessments.",
 			Carers: []StoryCarer{
@@ -255,6 +261,7 @@ func stories(practiceODS string) []Story {
 			// Kemal has objected to sharing beyond his practice: the social
 			// worker in his care team sees only that his record exists.
 			Person:  Person{NHSNumber: nhs[3], GivenName: "Kemal", FamilyName: "Aydin", DateOfBirth: "1958-02-14", Postcode: "E5 0PQ", PracticeODS: practiceODS},
+			Explore: "has objected to sharing beyond his practice: the social worker in his care team sees only that his record exists",
 			Address: "Flat 9\n40 King Street", Phone: "020 7946 0634", Preference: care.ContactPhone, Language: "Turkish", Interpreter: true,
 			Team: []StoryMember{
 				{Role: care.RoleGP, Responsibility: "Mental health and medication", Coordinator: true},
@@ -269,6 +276,7 @@ func stories(practiceODS string) []Story {
 			// worker as her coordinator: the demo practice's users have no
 			// relationship with her, so they can try break-glass.
 			Person:  Person{NHSNumber: nhs[4], GivenName: "Patricia", FamilyName: "Nolan", DateOfBirth: "1950-08-02", Postcode: "E5 8BY", PracticeODS: "F84018"},
+			Explore: "registered with another Hackney practice, on purpose: the practice users cannot find her, so they can try emergency access; the social worker coordinates her care",
 			Address: "56 Manor Road", Phone: "020 7946 0745", Preference: care.ContactPhone, Language: "English",
 			Carers: []StoryCarer{{Name: "Brendan Nolan", Relationship: "husband", Phone: "020 7946 0745", MayBeTold: true}},
 			Team: []StoryMember{

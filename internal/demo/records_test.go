@@ -2,7 +2,6 @@ package demo
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
@@ -12,9 +11,11 @@ import (
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 func TestContactsAreDeterministicAndFictional(t *testing.T) {
+	t.Parallel()
 	a, b := Generate(3), Generate(3)
 	if !reflect.DeepEqual(a.PersonContacts, b.PersonContacts) {
 		t.Fatal("contacts differ between two calls with one seed")
@@ -38,6 +39,7 @@ func TestContactsAreDeterministicAndFictional(t *testing.T) {
 }
 
 func TestStoriesAreValid(t *testing.T) {
+	t.Parallel()
 	d := Generate(1)
 	users := map[care.Role]bool{}
 	for _, u := range d.Users {
@@ -58,6 +60,9 @@ func TestStoriesAreValid(t *testing.T) {
 		}
 		if !strings.HasPrefix(string(s.Person.NHSNumber), "999") || generated[s.Person.NHSNumber] {
 			t.Errorf("%s has NHS number %s", name, s.Person.NHSNumber)
+		}
+		if s.Explore == "" {
+			t.Errorf("%s: joinedup demo would print nothing to explore", name)
 		}
 		coordinators := 0
 		inTeam := map[care.Role]bool{}
@@ -111,15 +116,12 @@ func TestStoriesAreValid(t *testing.T) {
 // TestLoadedStoriesGiveTheDemoJourneys loads the demo and checks that its
 // users stand towards the story people as the demo promises.
 func TestLoadedStoriesGiveTheDemoJourneys(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, testLoadedStoriesGiveTheDemoJourneys)
+}
+
+func testLoadedStoriesGiveTheDemoJourneys(t *testing.T, st *store.Store) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	ds := Generate(20260401)
 	if err := Load(ctx, st, ds, func(string) (string, error) { return "not a real hash", nil }); err != nil {
 		t.Fatal(err)

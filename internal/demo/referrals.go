@@ -52,7 +52,9 @@ type ReferralStory struct {
 // working hours after the step before it.
 type ReferralStep struct {
 	After time.Duration
-	By    care.Role
+	// By is the role of the demo user who did it; "" is joinedup itself,
+	// standing in for a team no demo user works in.
+	By care.Role
 	// To is the status it moved to; empty for a message or an assignment.
 	To          care.ReferralStatus
 	Reason      string
@@ -226,9 +228,8 @@ type referralIDs struct {
 // buildReferrals turns the stories into referrals with their histories, as
 // the store imports them, with times counted back from now. The ids are
 // derived from each story's place in the list, so the demo is the same
-// every time it is made.
-func buildReferrals(stories []ReferralStory, ids referralIDs, now time.Time) ([]store.ReferralImport, error) {
-	cal := store.ReferralCalendar()
+// every time it is made. Working time is counted on cal.
+func buildReferrals(stories []ReferralStory, ids referralIDs, cal *care.Calendar, now time.Time) ([]store.ReferralImport, error) {
 	var out, redirected []store.ReferralImport
 	for i, s := range stories {
 		by := ids.actors[s.By]
@@ -256,7 +257,10 @@ func buildReferrals(stories []ReferralStory, ids referralIDs, now time.Time) ([]
 			if at.After(now) {
 				at = now.Add(-time.Minute)
 			}
-			actor := ids.actors[step.By]
+			actor, ok := ids.actors[step.By]
+			if !ok {
+				actor = care.SystemActor("demo loader")
+			}
 			side := care.ReceiverSide
 			if r.CanActFor(actor, care.ReferrerSide) && !r.CanActFor(actor, care.ReceiverSide) {
 				side = care.ReferrerSide
@@ -316,7 +320,7 @@ func loadReferrals(ctx context.Context, st *store.Store, ds Dataset, actors map[
 	for _, p := range imported {
 		ids.people = append(ids.people, p.ID)
 	}
-	list, err := buildReferrals(ds.Referrals, ids, time.Now().UTC())
+	list, err := buildReferrals(ds.Referrals, ids, st.Calendar(), time.Now().UTC())
 	if err != nil {
 		return err
 	}

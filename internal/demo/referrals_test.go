@@ -2,12 +2,12 @@ package demo
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/notify"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // TestDemoReferralsFillTheQueues loads the demo and checks what a new user
@@ -16,15 +16,12 @@ import (
 // GP's sent referrals at every stage, and enough referrals for the team's
 // response figures.
 func TestDemoReferralsFillTheQueues(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, testDemoReferralsFillTheQueues)
+}
+
+func testDemoReferralsFillTheQueues(t *testing.T, st *store.Store) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "demo.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	ds := Generate(20260401)
 	if err := Load(ctx, st, ds, func(string) (string, error) { return "not a real hash", nil }); err != nil {
 		t.Fatal(err)
@@ -88,5 +85,56 @@ func TestDemoReferralsFillTheQueues(t *testing.T) {
 	}
 	if v.Wait.WorkingDays < 2 || v.Wait.WorkingDays > 3 || !v.Wait.Waiting {
 		t.Errorf("the overdue referral has waited %+v", v.Wait)
+	}
+
+	// The main services have enough history for every response figure;
+	// another borough's have none, so the demo shows both.
+	d, err := st.DirectorySnapshot(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byName := map[string]string{}
+	var ids []string
+	for _, sv := range d.Services {
+		byName[sv.Name] = sv.ID
+		ids = append(ids, sv.ID)
+	}
+	figures, err := st.ReferralFigures(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Hackney Adult Social Care – assessment and support", "Hackney Reablement",
+		"Hackney Occupational Therapy – equipment and adaptations", "Hackney Adult Social Care – North Locality social work",
+		"Hackney District Nursing", "Hackney Social Prescribing", "Hackney Carers' Hub"} {
+		f, ok := figures[byName[name]]
+		_, ack := f.Acknowledge.Value()
+		_, dec := f.Decide.Value()
+		_, acc := f.Accepted.Value()
+		if !ok || !ack || !dec || !acc {
+			t.Errorf("%s shows not enough data: %+v", name, f)
+		}
+	}
+	if _, ok := figures[byName["Croydon Reablement"]].Decide.Value(); ok {
+		t.Error("Croydon Reablement has response figures, so the demo never shows \"Not enough data\"")
+	}
+}
+
+func TestHistoryReferralsAreClosedAndEnough(t *testing.T) {
+	d := Generate(1)
+	first := len(referralPeople(""))
+	perService := map[string]int{}
+	for _, s := range d.Referrals {
+		if s.Person >= first {
+			perService[s.ServiceKey]++
+			last := s.Steps[len(s.Steps)-1].To
+			if last != care.ReferralCompleted && last != care.ReferralRejected {
+				t.Errorf("a history referral to %s ends %s, still open", s.ServiceKey, last)
+			}
+		}
+	}
+	for _, sv := range historyServices() {
+		if perService[sv.key] < care.ReferralFiguresMinimum {
+			t.Errorf("%s has %d history referrals", sv.key, perService[sv.key])
+		}
 	}
 }

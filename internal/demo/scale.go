@@ -36,6 +36,8 @@ type ScaleArea struct {
 	// Now is the end of the period referrals are sent in; Span its length.
 	Now  time.Time
 	Span time.Duration
+	// Calendar counts the working time between their steps: the store's.
+	Calendar *care.Calendar
 }
 
 // ScaleReferrals streams n referrals for the area, each with the history
@@ -44,7 +46,7 @@ type ScaleArea struct {
 func ScaleReferrals(seed uint64, n int, a ScaleArea) iter.Seq[store.ReferralImport] {
 	return func(yield func(store.ReferralImport) bool) {
 		r := rand.New(rand.NewPCG(seed, referralStream))
-		cal := store.ReferralCalendar()
+		cal := a.Calendar
 		sys := care.SystemActor("referral generator")
 		needs := []string{"personal-care", "personal-care/washing-and-dressing", "carers-support/carers-assessment",
 			"home-care-and-reablement/reablement", "equipment-and-adaptations/daily-living-equipment",
@@ -171,7 +173,7 @@ func LoadScale(ctx context.Context, st *store.Store, seed uint64, people, referr
 		return err
 	}
 	a := ScaleArea{People: ids, TeamOrgs: map[string]string{}, Receivers: map[string]care.Actor{},
-		Now: time.Now().UTC(), Span: 2 * 365 * 24 * time.Hour}
+		Now: time.Now().UTC(), Span: 2 * 365 * 24 * time.Hour, Calendar: st.Calendar()}
 	for _, t := range d.Teams {
 		a.TeamOrgs[t.ID] = t.OrganisationID
 	}

@@ -72,7 +72,7 @@ func openBenchStore(b *testing.B, engine string) *store.Store {
 		u.RawQuery = q.Encode()
 		dsn = u.String()
 	}
-	st, err := store.Open(ctx, dsn, store.Options{})
+	st, err := store.Open(ctx, dsn, store.Options{Calendar: testCalendar(b)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -103,7 +103,7 @@ func loadBenchmark(b *testing.B, engine string) (*Index, demo.Benchmark) {
 			return
 		}
 		loaded := time.Now()
-		s.ix = New(Options{})
+		s.ix = New(Options{Location: testLondon()})
 		s.err = s.ix.LoadAll(ctx, st)
 		// Only the searches are needed from here on; the rest would double
 		// the heap the garbage collector scans during the measurements.

@@ -8,6 +8,7 @@ import (
 )
 
 func TestServiceChanges(t *testing.T) {
+	t.Parallel()
 	base := fixture().Services[0]
 	cases := []struct {
 		name string
@@ -42,6 +43,7 @@ func TestServiceChanges(t *testing.T) {
 }
 
 func TestParsePostcodeAreasAndCodes(t *testing.T) {
+	t.Parallel()
 	got, err := ParsePostcodeAreas(" e8, N16 7\nCR0 ;se6 ")
 	want := []care.CatchmentArea{{Kind: care.CatchOutcode, Code: "E8"}, {Kind: care.CatchSector, Code: "N16 7"},
 		{Kind: care.CatchOutcode, Code: "CR0"}, {Kind: care.CatchOutcode, Code: "SE6"}}

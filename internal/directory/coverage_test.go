@@ -9,6 +9,7 @@ import (
 )
 
 func TestPracticeCoverage(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex()
 	ix.Apply(store.DirectoryData{
 		Teams: []care.Team{
@@ -62,6 +63,7 @@ func TestPracticeCoverage(t *testing.T) {
 }
 
 func TestFindPracticesAndDescribeArea(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex()
 	for _, q := range []string{"clapton", "f84003", "  LOWER  clapton ", "e50pq"} {
 		found := ix.FindPractices(q, 10)

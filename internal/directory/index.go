@@ -13,12 +13,12 @@ import (
 	"github.com/joinedup/joinedup/internal/store"
 )
 
-// Options tune an Index. The zero value is right for production.
+// Options tune an Index.
 type Options struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
-	// Location is the zone opening hours are read in; nil means
-	// Europe/London.
+	// Location is the zone opening hours and the day of a gap in service
+	// are read in: the working calendar's. Required.
 	Location *time.Location
 }
 
@@ -101,18 +101,15 @@ func cellOf(p geo.LatLon) cell {
 	return cell{int32(math.Floor(p.Lat * 10)), int32(math.Floor(p.Lon * 10))}
 }
 
-// New returns an empty index.
+// New returns an empty index. It panics without opts.Location, which only
+// a programming mistake leaves out.
 func New(opts Options) *Index {
+	if opts.Location == nil {
+		panic("directory: New needs Options.Location")
+	}
 	ix := &Index{now: opts.Now, loc: opts.Location}
 	if ix.now == nil {
 		ix.now = time.Now
-	}
-	if ix.loc == nil {
-		loc, err := time.LoadLocation("Europe/London")
-		if err != nil {
-			loc = time.UTC
-		}
-		ix.loc = loc
 	}
 	all := care.Needs()
 	ix.matcher = care.NewNeedMatcher(all)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestReadEpraccur(t *testing.T) {
+	t.Parallel()
 	f, err := os.Open("testdata/epraccur-extract.csv")
 	if err != nil {
 		t.Fatal(err)
@@ -72,6 +73,7 @@ func TestReadEpraccur(t *testing.T) {
 }
 
 func TestReadEpraccurStopsOnlyForTheCallback(t *testing.T) {
+	t.Parallel()
 	row := `"Y99910","A PRACTICE","Y56","Q71","","","","","","E8 1DY","20200101","","A","B","07T","20130401","","","","","","0","","07T","","4",""` + "\n"
 	proposed := strings.Replace(row, `"A","B"`, `"P","B"`, 1)
 	rep, err := ReadEpraccur(strings.NewReader(row+proposed+row), func(PracticeRecord) error { return nil })

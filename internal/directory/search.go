@@ -97,7 +97,12 @@ type Result struct {
 	NotAvailable []Hit
 	// Gap is set when nothing eligible was found: what to record.
 	Gap *care.ServiceGap
-	At  time.Time
+	// PracticeMayHelp counts the services that would help if the person is
+	// registered with one of the GP practices they take, when the search
+	// did not say which practice: nothing eligible was found, but that is
+	// not yet a gap in service.
+	PracticeMayHelp int
+	At              time.Time
 }
 
 // Limits on what a result lists and how far it looks for out-of-area
@@ -230,7 +235,10 @@ func (ix *Index) Search(q Query) (Result, error) {
 	for _, c := range shown {
 		res.NotAvailable = append(res.NotAvailable, s.hit(c))
 	}
-	if len(res.Eligible) == 0 {
+	if len(res.Eligible) == 0 && practice.ID == "" {
+		res.PracticeMayHelp = s.countPracticeListServices()
+	}
+	if len(res.Eligible) == 0 && res.PracticeMayHelp == 0 {
 		gap := care.ServiceGap{Day: care.CivilDateOf(res.At.In(ix.loc)), Outcode: res.Place.Outcode}
 		if len(res.Needs) > 0 {
 			gap.NeedCode = res.Needs[0].Need.Code
@@ -241,6 +249,30 @@ func (ix *Index) Search(q Query) (Result, error) {
 		res.Gap = &gap
 	}
 	return res, nil
+}
+
+// countPracticeListServices counts the services that would help but take
+// only the patients of certain GP practices, one of them in the council
+// area the person lives in (or anywhere, when that is not known): without
+// the person's practice, the search cannot tell whether they would take
+// the person.
+func (s *searcher) countPracticeListServices() int {
+	ix, las := s.ix, s.place.LocalAuthorities
+	counted := map[*entry]bool{}
+	for _, o := range ix.orgs {
+		if o.Kind != care.OrgGPPractice || o.ODSCode == "" || len(las) > 0 && !slices.Contains(las, o.LocalAuthorityGSS) {
+			continue
+		}
+		for _, e := range ix.byArea[care.CatchmentArea{Kind: care.CatchPractice, Code: o.ODSCode}] {
+			if counted[e] || s.ineligible(e) {
+				continue
+			}
+			if _, ok := s.candidate(e); ok {
+				counted[e] = true
+			}
+		}
+	}
+	return len(counted)
 }
 
 // candidate is a service that could answer a search, before it is dressed

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // as in the binary: the tests never depend on the machine's zone database
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/geo"
@@ -16,6 +17,25 @@ const (
 	croydon  = "E09000008"
 	lewisham = "E09000023"
 )
+
+// testCalendar is the working calendar cmd/joinedup runs on.
+func testCalendar(tb testing.TB) *care.Calendar {
+	tb.Helper()
+	cal, err := care.NewCalendar(testLondon())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cal
+}
+
+// testLondon is the zone of the working calendar cmd/joinedup runs on.
+func testLondon() *time.Location {
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		panic(err) // the zone database is embedded
+	}
+	return loc
+}
 
 var testNow = time.Date(2026, 5, 20, 11, 0, 0, 0, time.UTC)
 
@@ -89,7 +109,7 @@ func gazetteer() (*geo.Gazetteer, map[string][]string) {
 }
 
 func newTestIndex() *Index {
-	ix := New(Options{Now: func() time.Time { return testNow }})
+	ix := New(Options{Now: func() time.Time { return testNow }, Location: testLondon()})
 	g, las := gazetteer()
 	ix.SetGazetteer(g, las, "import-1")
 	ix.Replace(fixture())
@@ -114,6 +134,7 @@ func find(hits []Hit, id string) (Hit, bool) {
 }
 
 func TestSearchTheDemoJourney(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex()
 	res, err := ix.Search(Query{Text: "help with washing and dressing", Postcode: "e5 0pq"})
 	if err != nil {
@@ -168,6 +189,7 @@ func TestSearchTheDemoJourney(t *testing.T) {
 }
 
 func TestSearchValidation(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex()
 	cases := []struct {
 		q     Query
@@ -192,6 +214,7 @@ func TestSearchValidation(t *testing.T) {
 }
 
 func TestSearchFallsBackToTheOutcode(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex()
 	res, err := ix.Search(Query{Need: "personal-care/washing-and-dressing", Postcode: "e8 1zz"})
 	if err != nil {
@@ -222,6 +245,7 @@ func TestSearchFallsBackToTheOutcode(t *testing.T) {
 }
 
 func TestSearchEligibilityRulesAndGaps(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex()
 	res, err := ix.Search(Query{Need: "personal-care/washing-and-dressing", Postcode: "E5 0PQ", Age: "16"})
 	if err != nil {
@@ -261,6 +285,7 @@ func TestSearchEligibilityRulesAndGaps(t *testing.T) {
 }
 
 func TestIndexAppliesChanges(t *testing.T) {
+	t.Parallel()
 	ix := newTestIndex()
 	d := fixture()
 	// Croydon's reablement starts covering Hackney too, and a contact goes.
@@ -292,6 +317,7 @@ func TestIndexAppliesChanges(t *testing.T) {
 }
 
 func TestWords(t *testing.T) {
+	t.Parallel()
 	got := words("Help with the Carers' Hub, for carers!", 0)
 	if !slices.Equal(got, []string{"carer", "hub", "carer"}) {
 		t.Errorf("words = %q", got)
@@ -299,6 +325,7 @@ func TestWords(t *testing.T) {
 }
 
 func TestLocalAuthorityList(t *testing.T) {
+	t.Parallel()
 	names := localAuthorityNames()
 	if len(names) != 365 || names[hackney] != "Hackney" || names[croydon] != "Croydon" || names["E09000022"] != "Lambeth" {
 		t.Fatalf("%d names; Hackney %q", len(names), names[hackney])
@@ -328,4 +355,33 @@ func FuzzSearch(f *testing.F) {
 			t.Fatalf("gap %v with %d eligible", res.Gap, len(res.Eligible))
 		}
 	})
+}
+
+// TestSearchWithoutPracticeIsNoGapWhenAPracticeListServiceCouldHelp: a
+// service that takes the patients of some practices in the person's area
+// might take them, so a search that did not say their practice records no
+// gap in service; it says why instead.
+func TestSearchWithoutPracticeIsNoGapWhenAPracticeListServiceCouldHelp(t *testing.T) {
+	ix := newTestIndex()
+	for _, c := range []struct {
+		name              string
+		q                 Query
+		eligible, mayHelp int
+		gap               bool
+	}{
+		{"no practice, living in Hackney", Query{Need: "nursing-care/wound-and-pressure-care", Postcode: "E5 0PQ"}, 0, 1, false},
+		{"no practice, only the district known", Query{Need: "nursing-care/wound-and-pressure-care", Postcode: "E5"}, 0, 1, false},
+		{"their practice given", Query{Need: "nursing-care/wound-and-pressure-care", Postcode: "E5 0PQ", Practice: "F84003"}, 1, 0, false},
+		{"no practice, living in Croydon", Query{Need: "nursing-care/wound-and-pressure-care", Postcode: "CR0 1EA"}, 0, 0, true},
+		{"no practice, too young for it", Query{Need: "nursing-care/wound-and-pressure-care", Postcode: "E5 0PQ", Age: "16"}, 0, 0, true},
+		{"nobody meets the need", Query{Text: "xylophone lessons", Postcode: "E5 0PQ"}, 0, 0, true},
+	} {
+		res, err := ix.Search(c.q)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if len(res.Eligible) != c.eligible || res.PracticeMayHelp != c.mayHelp || (res.Gap != nil) != c.gap {
+			t.Errorf("%s: %d eligible, %d may help with a practice, gap %+v", c.name, len(res.Eligible), res.PracticeMayHelp, res.Gap)
+		}
+	}
 }

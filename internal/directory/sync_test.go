@@ -2,32 +2,29 @@ package directory
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/demo"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // TestSyncCatchesUpOnceWithChangesMadeElsewhere plays two instances sharing
 // a database: a change saved by one reaches the other's index on its next
 // sync, and a sync with nothing new reloads nothing.
 func TestSyncCatchesUpOnceWithChangesMadeElsewhere(t *testing.T) {
+	t.Parallel()
+	storetest.Engines(t, testSyncCatchesUpOnceWithChangesMadeElsewhere)
+}
+
+func testSyncCatchesUpOnceWithChangesMadeElsewhere(t *testing.T, st *store.Store) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "sync.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if err := demo.Load(ctx, st, demo.Generate(1), func(string) (string, error) { return "x", nil }); err != nil {
 		t.Fatal(err)
 	}
-	ix := New(Options{})
+	ix := New(Options{Location: testLondon()})
 	if err := ix.LoadAll(ctx, st); err != nil {
 		t.Fatal(err)
 	}

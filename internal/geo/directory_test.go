@@ -25,6 +25,7 @@ func readAll(t testing.TB, r io.Reader) ([]PostcodeRecord, ImportReport, error) 
 }
 
 func TestReadPostcodeDirectoryFixtures(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		file   string
 		format Format
@@ -124,6 +125,7 @@ func onspdRow(pcds, doterm, la, ward, lat, long string) string {
 }
 
 func TestReadPostcodeDirectoryRows(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		row    string
@@ -186,6 +188,7 @@ func TestReadPostcodeDirectoryRows(t *testing.T) {
 }
 
 func TestReadPostcodeDirectoryTerminated(t *testing.T) {
+	t.Parallel()
 	// A terminated row is skipped whatever else is wrong with it.
 	in := onspdHeader + "\n" +
 		onspdRow("E8 1DY", "200012", "E09000012", "E05009372", "51.5", "-0.05") + "\n" +
@@ -197,6 +200,7 @@ func TestReadPostcodeDirectoryTerminated(t *testing.T) {
 }
 
 func TestReadPostcodeDirectoryCarriesOnAfterBadRows(t *testing.T) {
+	t.Parallel()
 	var in strings.Builder
 	in.WriteString(onspdHeader + "\r\n")
 	for i := range 2500 {
@@ -227,6 +231,7 @@ func TestReadPostcodeDirectoryCarriesOnAfterBadRows(t *testing.T) {
 }
 
 func TestReadPostcodeDirectoryHeader(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		header  string
@@ -266,6 +271,7 @@ func TestReadPostcodeDirectoryHeader(t *testing.T) {
 }
 
 func TestReadPostcodeDirectoryPicksLatestVintage(t *testing.T) {
+	t.Parallel()
 	in := "pcds,doterm,lad24cd,lad25cd,wd24cd,wd25cd,lat,long\n" +
 		`"E8 1DY","","E07000001","E09000012","E05000001","E05009372",51.5,-0.05` + "\n"
 	recs, _, err := readAll(t, strings.NewReader(in))
@@ -275,6 +281,7 @@ func TestReadPostcodeDirectoryPicksLatestVintage(t *testing.T) {
 }
 
 func TestReadPostcodeDirectoryErrors(t *testing.T) {
+	t.Parallel()
 	if _, err := ReadPostcodeDirectory(strings.NewReader(""), nil); !care.IsKind(err, care.KindInvalid) || !strings.Contains(care.MessageOf(err), "empty") {
 		t.Errorf("empty file: %v", err)
 	}
@@ -308,6 +315,7 @@ func TestReadPostcodeDirectoryErrors(t *testing.T) {
 // the CSV reader's buffers, so a Gazetteer built from 2.6 million rows keeps
 // a few thousand short strings rather than every row.
 func TestPostcodeRecordDoesNotPinRows(t *testing.T) {
+	t.Parallel()
 	var in strings.Builder
 	in.WriteString(onspdHeader + "\n")
 	for range 3 {

@@ -15,6 +15,7 @@ func mustPostcode(t testing.TB, s string) Postcode {
 }
 
 func TestGazetteerLocate(t *testing.T) {
+	t.Parallel()
 	b := NewGazetteerBuilder(4)
 	b.Add(PostcodeRecord{Postcode: mustPostcode(t, "E8 1DY"), LatLon: LatLon{51.545118, -0.055893}, HasLatLon: true,
 		LocalAuthority: "E09000012", Ward: "E05009372"})
@@ -67,6 +68,7 @@ func TestGazetteerLocate(t *testing.T) {
 }
 
 func TestGazetteerNilFallsBackToOutcodes(t *testing.T) {
+	t.Parallel()
 	var g *Gazetteer
 	if g.Len() != 0 {
 		t.Errorf("Len = %d", g.Len())
@@ -78,6 +80,7 @@ func TestGazetteerNilFallsBackToOutcodes(t *testing.T) {
 }
 
 func TestGazetteerLocateQuery(t *testing.T) {
+	t.Parallel()
 	b := NewGazetteerBuilder(0)
 	b.Add(PostcodeRecord{Postcode: mustPostcode(t, "E8 1DY"), LatLon: LatLon{51.545118, -0.055893}, HasLatLon: true, LocalAuthority: "E09000012"})
 	g := b.Build()
@@ -105,6 +108,7 @@ func TestGazetteerLocateQuery(t *testing.T) {
 }
 
 func TestPrecisionString(t *testing.T) {
+	t.Parallel()
 	for p, want := range map[Precision]string{PrecisionNone: "none", PrecisionOutcode: "outcode", PrecisionPostcode: "postcode"} {
 		if p.String() != want {
 			t.Errorf("%d.String() = %q, want %q", p, p.String(), want)
@@ -114,6 +118,7 @@ func TestPrecisionString(t *testing.T) {
 
 // TestGazetteerConcurrentReads is for the race detector.
 func TestGazetteerConcurrentReads(t *testing.T) {
+	t.Parallel()
 	b := NewGazetteerBuilder(0)
 	p := mustPostcode(t, "E8 1DY")
 	b.Add(PostcodeRecord{Postcode: p, LatLon: LatLon{51.5, -0.05}, HasLatLon: true, LocalAuthority: "E09000012"})

@@ -7,6 +7,7 @@ import (
 )
 
 func TestOutcodeTable(t *testing.T) {
+	t.Parallel()
 	table, err := parseOutcodeTable(outcodeCSV)
 	if err != nil {
 		t.Fatal(err)
@@ -28,6 +29,7 @@ func TestOutcodeTable(t *testing.T) {
 }
 
 func TestParseOutcodeTableRejectsBadData(t *testing.T) {
+	t.Parallel()
 	const header = "outcode,latitude,longitude,town,county\n"
 	for name, data := range map[string]string{
 		"wrong header":  "postcode,lat,long,town,county\nE8,51.5,-0.06,Hackney,London\n",
@@ -45,6 +47,7 @@ func TestParseOutcodeTableRejectsBadData(t *testing.T) {
 }
 
 func TestLookupOutcode(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want, town string
 		lat, lon       float64
@@ -72,6 +75,7 @@ func TestLookupOutcode(t *testing.T) {
 }
 
 func TestDistance(t *testing.T) {
+	t.Parallel()
 	e8, _ := OutcodeCentroid("E8")
 	cr0, _ := OutcodeCentroid("CR0")
 	// The source gives E8 at OSGB easting 534300, northing 184400 and CR0 at
@@ -107,6 +111,7 @@ func TestDistance(t *testing.T) {
 }
 
 func TestOutcodeTableCSVHasNoStrayWhitespace(t *testing.T) {
+	t.Parallel()
 	for i, line := range strings.Split(strings.TrimSuffix(outcodeCSV, "\n"), "\n") {
 		if line != strings.TrimSpace(line) || strings.Contains(line, ", ") && !strings.Contains(line, `"`) {
 			t.Errorf("line %d %q has stray whitespace", i+1, line)
@@ -115,6 +120,7 @@ func TestOutcodeTableCSVHasNoStrayWhitespace(t *testing.T) {
 }
 
 func TestOutcodes(t *testing.T) {
+	t.Parallel()
 	all := Outcodes()
 	if len(all) != 2847 {
 		t.Fatalf("%d outcodes", len(all))

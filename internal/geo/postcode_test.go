@@ -9,6 +9,7 @@ import (
 )
 
 func TestParsePostcodeValid(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in                          string
 		want, outcode, sector, area string
@@ -60,6 +61,7 @@ func TestParsePostcodeValid(t *testing.T) {
 }
 
 func TestParsePostcodeInvalid(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, msg string
 	}{
@@ -123,6 +125,7 @@ func TestParsePostcodeInvalid(t *testing.T) {
 }
 
 func TestLetterSets(t *testing.T) {
+	t.Parallel()
 	// The Royal Mail rules, written out as the letters allowed.
 	tests := []struct {
 		name    string
@@ -146,6 +149,7 @@ func TestLetterSets(t *testing.T) {
 }
 
 func TestPostcodeZero(t *testing.T) {
+	t.Parallel()
 	var p Postcode
 	if p.String() != "" || p.Outcode() != "" || p.Sector() != "" || p.Area() != "" || !p.IsZero() {
 		t.Errorf("zero Postcode = %q %q %q %q", p.String(), p.Outcode(), p.Sector(), p.Area())
@@ -153,6 +157,7 @@ func TestPostcodeZero(t *testing.T) {
 }
 
 func TestPostcodeIsComparable(t *testing.T) {
+	t.Parallel()
 	a, _ := ParsePostcode("e8 1aa")
 	b, _ := ParsePostcode("E81AA")
 	c, _ := ParsePostcode("E81 1AA")
@@ -165,6 +170,7 @@ func TestPostcodeIsComparable(t *testing.T) {
 }
 
 func TestPostcodeText(t *testing.T) {
+	t.Parallel()
 	type person struct {
 		Postcode Postcode `json:"postcode"`
 	}
@@ -188,6 +194,7 @@ func TestPostcodeText(t *testing.T) {
 }
 
 func TestParseOutcode(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in, want, msg string
 	}{
@@ -223,6 +230,7 @@ func TestParseOutcode(t *testing.T) {
 }
 
 func TestParsePostcodeOrOutcode(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in      string
 		full    bool
@@ -263,6 +271,7 @@ func TestParsePostcodeOrOutcode(t *testing.T) {
 }
 
 func TestParsePostcodeAllocatesNothing(t *testing.T) {
+	// Not parallel: AllocsPerRun refuses to run beside other tests.
 	allocs := testing.AllocsPerRun(100, func() {
 		if _, err := ParsePostcode(" sw1a 1aa "); err != nil {
 			t.Fatal(err)

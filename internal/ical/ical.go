@@ -17,6 +17,7 @@ package ical
 
 import (
 	"bufio"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -115,7 +116,7 @@ func Write(w io.Writer, c Calendar) error {
 	l.line("VERSION", "2.0")
 	l.line("PRODID", EscapeText(c.ProdID))
 	l.line("CALSCALE", "GREGORIAN")
-	l.line("METHOD", cmpOr(c.Method, "PUBLISH"))
+	l.line("METHOD", cmp.Or(c.Method, "PUBLISH"))
 	if name := EscapeText(c.Name); name != "" {
 		// NAME is RFC 7986; X-WR-CALNAME is what most clients read.
 		l.line("NAME", name)
@@ -137,9 +138,9 @@ func Write(w io.Writer, c Calendar) error {
 		l.line("DTSTART", formatTime(e.Start))
 		l.line("DTEND", formatTime(e.End))
 		l.line("SEQUENCE", strconv.Itoa(e.Sequence))
-		l.line("STATUS", string(cmpOr(e.Status, StatusConfirmed)))
+		l.line("STATUS", string(cmp.Or(e.Status, StatusConfirmed)))
 		l.optional("SUMMARY", EscapeText(e.Title))
-		l.optional("LOCATION", EscapeText(cmpOr(e.Place, e.RemoteLink)))
+		l.optional("LOCATION", EscapeText(cmp.Or(e.Place, e.RemoteLink)))
 		l.optional("DESCRIPTION", EscapeText(description(e)))
 		if e.URL != "" {
 			l.line("URL", e.URL)
@@ -151,13 +152,6 @@ func Write(w io.Writer, c Calendar) error {
 		return l.err
 	}
 	return bw.Flush()
-}
-
-func cmpOr[T ~string](a, b T) T {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // description joins the event's note and its joining link.

@@ -66,6 +66,7 @@ func sampleCalendar(t testing.TB) Calendar {
 }
 
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	got, err := Marshal(sampleCalendar(t))
 	if err != nil {
 		t.Fatal(err)
@@ -112,6 +113,7 @@ func checkLines(t *testing.T, out []byte) {
 }
 
 func TestEventHoldsMeetingDetailsOnly(t *testing.T) {
+	t.Parallel()
 	// A field added to Event goes into every calendar it is exported to,
 	// outside joinedup's access controls. Adding one must be a decision,
 	// made here, that it is not personal data.
@@ -126,6 +128,7 @@ func TestEventHoldsMeetingDetailsOnly(t *testing.T) {
 }
 
 func TestEscapeText(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"", ""},
 		{"plain text", "plain text"},
@@ -151,6 +154,7 @@ func TestEscapeText(t *testing.T) {
 }
 
 func TestFold(t *testing.T) {
+	t.Parallel()
 	a := func(n int) string { return strings.Repeat("a", n) }
 	tests := []struct {
 		name string
@@ -183,6 +187,7 @@ func TestFold(t *testing.T) {
 }
 
 func TestFormatDuration(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		d    time.Duration
 		want string
@@ -204,6 +209,7 @@ func TestFormatDuration(t *testing.T) {
 }
 
 func TestWriteRejectsBadInput(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		change func(*Calendar)
@@ -244,6 +250,7 @@ func TestWriteRejectsBadInput(t *testing.T) {
 }
 
 func TestEmptyCalendar(t *testing.T) {
+	t.Parallel()
 	got, err := Marshal(Calendar{ProdID: "-//joinedup//MDT meetings//EN"})
 	if err != nil {
 		t.Fatal(err)
@@ -256,6 +263,7 @@ func TestEmptyCalendar(t *testing.T) {
 }
 
 func TestTimesAreWrittenInUTC(t *testing.T) {
+	t.Parallel()
 	london, err := time.LoadLocation("Europe/London")
 	if err != nil {
 		t.Fatal(err)

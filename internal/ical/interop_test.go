@@ -13,6 +13,7 @@ import (
 // written iCalendar library, so that a misreading of RFC 5545 shared by the
 // writer and this package's own tests would still be caught.
 func TestParsesWithIndependentLibrary(t *testing.T) {
+	t.Parallel()
 	in := sampleCalendar(t)
 	// Long, awkward text in every field that is escaped and folded.
 	in.Events[0].Title = strings.Repeat("Riverside, Hill; & Vale \\ MDT — ", 5)

@@ -45,6 +45,7 @@ var avoidWords = regexp.MustCompile(`\b(e\.g\.?|eg|i\.e\.?|ie|etc|please note|in
 var usSpelling = regexp.MustCompile(`\b(organiz\w*|color\w*|center|centers|behavior\w*|favor\w*|analyz\w*|realiz\w*|recogniz\w*|prioritiz\w*|hospitaliz\w*|program|programs|catalog|license|enroll|labor|neighbor\w*|counseling|pediatric\w*|anemia|diarrhea|fetus)\b`)
 
 func TestProfilesAreComplete(t *testing.T) {
+	t.Parallel()
 	profiles := Profiles()
 	if n := len(profiles); n < 20 {
 		t.Errorf("%d role profiles; want at least 20", n)
@@ -121,6 +122,7 @@ func TestProfilesAreComplete(t *testing.T) {
 // Every joinedup role has a profile, so a page about any user can link to an
 // explanation of what they do. A new role needs a profile before it ships.
 func TestEveryRoleHasAProfile(t *testing.T) {
+	t.Parallel()
 	for _, r := range care.Roles {
 		if len(ProfileForRole(r)) == 0 {
 			t.Errorf("role %q has no profile", r)
@@ -129,6 +131,7 @@ func TestEveryRoleHasAProfile(t *testing.T) {
 }
 
 func TestProfileForRole(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		role care.Role
 		want []string
@@ -153,6 +156,7 @@ func TestProfileForRole(t *testing.T) {
 }
 
 func TestProfilesWithoutRole(t *testing.T) {
+	t.Parallel()
 	// These professions work with joinedup users but have no joinedup role of
 	// their own; check they are present and not mapped by mistake.
 	for _, slug := range []string{"social-prescribing-link-worker", "amhp", "reablement-worker", "physiotherapist", "clinical-pharmacist", "health-and-wellbeing-coach", "carers-support-worker"} {
@@ -168,6 +172,7 @@ func TestProfilesWithoutRole(t *testing.T) {
 }
 
 func TestProfileBySlug(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		slug  string
 		found bool
@@ -189,6 +194,7 @@ func TestProfileBySlug(t *testing.T) {
 }
 
 func TestProfilesOrderIsStable(t *testing.T) {
+	t.Parallel()
 	a, b := Profiles(), Profiles()
 	for i := range a {
 		if a[i].Slug != b[i].Slug {
@@ -206,6 +212,7 @@ func TestProfilesOrderIsStable(t *testing.T) {
 }
 
 func TestGlossaryIsComplete(t *testing.T) {
+	t.Parallel()
 	terms := Glossary()
 	if n := len(terms); n < 60 {
 		t.Errorf("glossary has %d terms; want at least 60", n)
@@ -260,6 +267,7 @@ func TestGlossaryIsComplete(t *testing.T) {
 // TestGlossaryCoversCommonTerms guards the terms GPs and social workers most
 // often ask about, so they aren't lost in an edit.
 func TestGlossaryCoversCommonTerms(t *testing.T) {
+	t.Parallel()
 	for _, slug := range strings.Fields(`asc adass amhp arrs bars bia chc ccg icb ics pcn dols lps mca lpa
 		dnacpr respect ehcp fnc gp gpwsi hca iapt nhs-talking-therapies ict ig dspt caldicott-guardian
 		mdt mash nhs-number ods-code ot pa phb dp section-42-enquiry sab spa spoa reablement
@@ -274,6 +282,7 @@ func TestGlossaryCoversCommonTerms(t *testing.T) {
 }
 
 func TestGlossaryIsSorted(t *testing.T) {
+	t.Parallel()
 	terms := Glossary()
 	for i := 1; i < len(terms); i++ {
 		if termLess(terms[i], terms[i-1]) {
@@ -286,6 +295,7 @@ func TestGlossaryIsSorted(t *testing.T) {
 }
 
 func TestTermBySlug(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		slug  string
 		found bool
@@ -306,6 +316,7 @@ func TestTermBySlug(t *testing.T) {
 }
 
 func TestSearchGlossary(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		q string
 		// first lists the slugs that must come first, in order.
@@ -367,6 +378,7 @@ func head(s []string, n int) []string {
 }
 
 func TestContainsAtWord(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		s, q string
 		want bool
@@ -418,6 +430,7 @@ func BenchmarkSearchGlossary(b *testing.B) {
 }
 
 func TestStyleProblems(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		s    string
 		want int

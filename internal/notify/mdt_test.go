@@ -8,6 +8,7 @@ import (
 )
 
 func TestMDTMessagesAreValidAndIdempotent(t *testing.T) {
+	t.Parallel()
 	london, err := time.LoadLocation("Europe/London")
 	if err != nil {
 		t.Fatal(err)

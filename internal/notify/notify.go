@@ -4,10 +4,12 @@
 // capabilities (referrals, meetings) send their own kinds through the same
 // inbox.
 //
-// A notification may one day be copied to email, which leaves joinedup's
-// control, so the rule is the same as for email alerts: a subject and body
-// never contain personal data about a person receiving care. They name
-// directory entries, referrals by reference, and where to look in joinedup.
+// A notification never leaves joinedup: email alerts (package mail) say
+// only that there is an update. Still, so that a notification could be
+// copied anywhere without harm, a subject and body never contain personal
+// data about a person receiving care. They name directory entries,
+// referrals by reference, and where to look in joinedup. This package is
+// pure: it does no I/O.
 package notify
 
 import (

@@ -9,6 +9,7 @@ import (
 )
 
 func TestMessageValidate(t *testing.T) {
+	t.Parallel()
 	ok := Message{UserID: "u1", Kind: KindDirectoryReminder, Subject: "Check", Link: "/directory/services/1"}
 	cases := []struct {
 		name string
@@ -41,6 +42,7 @@ func TestMessageValidate(t *testing.T) {
 }
 
 func TestVerifyReminder(t *testing.T) {
+	t.Parallel()
 	london, _ := time.LoadLocation("Europe/London")
 	at := time.Date(2026, 1, 3, 10, 0, 0, 0, time.UTC)
 	e := DirectoryEntry{Type: "service", ID: "s1", Name: "Hackney Reablement", Link: "/directory/services/s1", VerifiedAt: at}

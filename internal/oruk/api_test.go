@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
+	_ "time/tzdata" // as in the binary: the tests never depend on the machine's zone database
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -20,6 +22,7 @@ import (
 	"github.com/joinedup/joinedup/internal/demo"
 	"github.com/joinedup/joinedup/internal/directory"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // schemas compiles the HSDS 3.0 compiled schemas once for all tests. The
@@ -77,6 +80,7 @@ func validate(t *testing.T, kind string, raw json.RawMessage) {
 }
 
 func TestTheSchemasCatchMistakes(t *testing.T) {
+	t.Parallel()
 	// The specification's own example validates, and breaking it does not,
 	// so the checks below are not vacuous.
 	example, err := os.ReadFile("testdata/hsds-3.0/examples_service_full.json")
@@ -99,27 +103,23 @@ func TestTheSchemasCatchMistakes(t *testing.T) {
 }
 
 // testAPI serves the API over the demo area's directory.
-func testAPI(t *testing.T) (*httptest.Server, *directory.Index, *store.Store) {
+// testAPI serves the API over the demo area loaded into st, a fresh store
+// from storetest. The API reads only the in-memory index, so one test
+// (TestServicesValidateAgainstHSDS, which publishes every service) runs on
+// both engines and the rest on SQLite.
+func testAPI(t *testing.T, st *store.Store) (*httptest.Server, *directory.Index) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "oruk.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	if err := demo.Load(ctx, st, demo.Generate(1), func(string) (string, error) { return "x", nil }); err != nil {
 		t.Fatal(err)
 	}
-	ix := directory.New(directory.Options{})
+	ix := directory.New(directory.Options{Location: st.Calendar().Location()})
 	if err := ix.LoadAll(ctx, st); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(NewAPI(ix, slog.New(slog.NewTextHandler(io.Discard, nil)), "/api/oruk"))
 	t.Cleanup(srv.Close)
-	return srv, ix, st
+	return srv, ix
 }
 
 type reply struct {
@@ -191,7 +191,12 @@ func wantError(t *testing.T, srv *httptest.Server, path string, status int, ment
 }
 
 func TestServicesValidateAgainstHSDS(t *testing.T) {
-	srv, _, _ := testAPI(t)
+	t.Parallel()
+	storetest.Engines(t, testServicesValidateAgainstHSDS)
+}
+
+func testServicesValidateAgainstHSDS(t *testing.T, st *store.Store) {
+	srv, _ := testAPI(t, st)
 	root := get(t, srv, "/api/oruk/")
 	if root.status != 200 || !strings.Contains(string(root.body), `"version":"3.0"`) {
 		t.Fatalf("root = %d %s", root.status, root.body)
@@ -239,7 +244,8 @@ func TestServicesValidateAgainstHSDS(t *testing.T) {
 }
 
 func TestReablementIsPublishedWithoutNamingPeople(t *testing.T) {
-	srv, ix, _ := testAPI(t)
+	t.Parallel()
+	srv, ix := testAPI(t, storetest.SQLite(t))
 	_, list := ix.Listings(directory.ListingQuery{Text: "Hackney Reablement", Limit: 1})
 	if len(list) != 1 {
 		t.Fatal("no Hackney Reablement")
@@ -263,7 +269,8 @@ func TestReablementIsPublishedWithoutNamingPeople(t *testing.T) {
 }
 
 func TestServiceAtLocations(t *testing.T) {
-	srv, _, _ := testAPI(t)
+	t.Parallel()
+	srv, _ := testAPI(t, storetest.SQLite(t))
 	p := getPage(t, srv, "/api/oruk/service_at_locations?postcode=E5+0PQ&proximity=5000")
 	if p.TotalItems == 0 {
 		t.Fatal("nothing near E5 0PQ")
@@ -291,7 +298,8 @@ func TestServiceAtLocations(t *testing.T) {
 }
 
 func TestTaxonomies(t *testing.T) {
-	srv, _, _ := testAPI(t)
+	t.Parallel()
+	srv, _ := testAPI(t, storetest.SQLite(t))
 	tx := getPage(t, srv, "/api/oruk/taxonomies")
 	if tx.TotalItems != 1 || len(tx.Contents) != 1 {
 		t.Fatalf("taxonomies = %+v", tx)
@@ -323,7 +331,8 @@ func TestTaxonomies(t *testing.T) {
 }
 
 func TestBadParametersGetAJSONError(t *testing.T) {
-	srv, _, _ := testAPI(t)
+	t.Parallel()
+	srv, _ := testAPI(t, storetest.SQLite(t))
 	for _, c := range []struct {
 		path, mention string
 		status        int
@@ -364,3 +373,18 @@ func mustJSON(t *testing.T, v any) json.RawMessage {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// testCalendar is the working calendar cmd/joinedup gives the store:
+// England and Wales bank holidays in Europe/London.
+func testCalendar(tb testing.TB) *care.Calendar {
+	tb.Helper()
+	loc, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cal, err := care.NewCalendar(loc)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return cal
+}

@@ -25,6 +25,7 @@ func readFeedFile(t *testing.T, path string) (FeedReport, []FeedItem) {
 }
 
 func TestReadFeed(t *testing.T) {
+	t.Parallel()
 	rep, items := readFeedFile(t, "testdata/oruk-feed.json")
 	if rep.Items != 6 || rep.Organisations != 1 || rep.Services != 3 || rep.RejectedCount != 2 || len(items) != 4 {
 		t.Fatalf("report = %+v, %d items", rep, len(items))
@@ -64,6 +65,7 @@ func TestReadFeed(t *testing.T) {
 }
 
 func TestReadFeedOfTheSpecificationsExamples(t *testing.T) {
+	t.Parallel()
 	// The specification's full example service covers "MyCity", which no
 	// directory in England can place: it is rejected, saying why.
 	rep, items := readFeedFile(t, "testdata/hsds-3.0/examples_service_full.json")
@@ -77,6 +79,7 @@ func TestReadFeedOfTheSpecificationsExamples(t *testing.T) {
 }
 
 func TestReadFeedRejectsWhatIsNotAFeed(t *testing.T) {
+	t.Parallel()
 	for _, in := range []string{"", "not json", "42", `{"contents": 3}`, `[{"id": "x", "status": "active"`} {
 		_, err := ReadFeed(strings.NewReader(in), func(FeedItem) error { return nil })
 		if !care.IsKind(err, care.KindInvalid) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/joinedup/joinedup/internal/audit"
@@ -27,6 +28,11 @@ func (t *tx) appendAudit(ctx context.Context, actor care.Actor, e auditEntry) er
 	if e.Outcome == "" {
 		e.Outcome = audit.OutcomeSuccess
 	}
+	if t.heldAudits != nil {
+		// A read in readAudited: the row is written after it.
+		*t.heldAudits = append(*t.heldAudits, e)
+		return nil
+	}
 	ev := audit.Event{
 		ID:           newID(),
 		At:           t.now,
@@ -42,12 +48,45 @@ func (t *tx) appendAudit(ctx context.Context, actor care.Actor, e auditEntry) er
 		Outcome:      e.Outcome,
 		Detail:       e.Detail,
 	}
+	t.audited = true
 	_, err := t.exec(ctx, `INSERT INTO audit_events (id, occurred_at, user_id, role, team_id, action,
 		resource_type, resource_id, person_id, ip, reason, outcome, detail, digest)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		ev.ID, ev.At, ev.UserID, ev.Role, ev.TeamID, ev.Action, ev.ResourceType, ev.ResourceID,
 		ev.PersonID, ev.IP, ev.Reason, string(ev.Outcome), ev.Detail, audit.Digest(ev))
 	return err
+}
+
+// readAudited runs fn in a read-only transaction (on SQLite, on the reader
+// pool, so reads run side by side instead of queueing for the writer), with
+// every t.appendAudit it makes held back, then writes those audit rows in a
+// write transaction of their own, which on SQLite shares its commit with
+// other requests' (writer.go). It returns only once the rows are durable,
+// so a read is never shown without its audit row. fn decides access on its
+// snapshot; the rows record that decision a moment later. fn must not write
+// anything else: the read-only transaction refuses it. A refusal fn returns
+// (refuse) is audited as personWrite audits one.
+func (s *Store) readAudited(ctx context.Context, actor care.Actor, fn func(*tx) error) error {
+	var held []auditEntry
+	err := s.read(ctx, func(t *tx) error {
+		t.heldAudits = &held
+		return fn(t)
+	})
+	var refusal *personRefusal
+	if errors.As(err, &refusal) {
+		return s.denied(ctx, actor, refusal.entry, refusal.err)
+	}
+	if err != nil || len(held) == 0 {
+		return err
+	}
+	return s.write(ctx, func(t *tx) error {
+		for _, e := range held {
+			if err := t.appendAudit(ctx, actor, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // RecordDenied audits an attempt that was refused. It runs in a transaction
@@ -207,7 +246,7 @@ func (s *Store) ListAudit(ctx context.Context, actor care.Actor, f AuditFilter) 
 		f.Limit = 100
 	}
 	var list []audit.Row
-	err := s.write(ctx, func(t *tx) error {
+	err := s.readAudited(ctx, actor, func(t *tx) error {
 		where, args := "WHERE 1 = 1", []any{}
 		if f.PersonID != "" {
 			where += " AND person_id = ?"

@@ -26,6 +26,7 @@ func writeEvents(t *testing.T, s *Store, n int) {
 }
 
 func TestAuditChainVerifiesAndDetectsTampering(t *testing.T) {
+	t.Parallel()
 	tampering := []struct {
 		name   string
 		sql    string
@@ -69,6 +70,7 @@ func TestAuditChainVerifiesAndDetectsTampering(t *testing.T) {
 }
 
 func TestUnsealedRowsAreAcceptedOnlyWhileRecent(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		writeEvents(t, s, 2)
@@ -93,6 +95,7 @@ func TestUnsealedRowsAreAcceptedOnlyWhileRecent(t *testing.T) {
 }
 
 func TestConcurrentSealersKeepOneChain(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		for i := range 40 {
@@ -115,6 +118,66 @@ func TestConcurrentSealersKeepOneChain(t *testing.T) {
 		res, err := s.VerifyAudit(ctx, time.Minute)
 		if err != nil || res.Sealed != 40 {
 			t.Fatalf("verify = %+v, %v", res, err)
+		}
+	})
+}
+
+// TestReadingTheAuditTrailIsAudited checks a read made on the reader pool
+// still leaves its audit row, committed before the read returns, and that
+// the row names the reader.
+func TestReadingTheAuditTrailIsAudited(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		team := seedTeam(t, s, "Privacy", "P00001")
+		u := seedUser(t, s, "privacy@example.nhs.uk", care.RolePrivacyOfficer, team)
+		officer := care.Actor{UserID: u.ID, Name: u.Name, Acting: u.Memberships[0], Memberships: u.Memberships}
+		writeEvents(t, s, 3)
+		if _, err := s.ListAudit(ctx, officer, AuditFilter{}); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := s.reader.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_events WHERE action = 'audit.list' AND user_id = `+
+			map[Dialect]string{SQLite: "?", Postgres: "$1"}[s.dialect], u.ID).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Fatalf("%d audit rows for one read of the audit trail, want 1", n)
+		}
+	})
+}
+
+// TestAuditWrittenSignalsOnlyAuditedCommits checks the sealer is woken by a
+// committed change that wrote audit rows, and not by its own sealing, so an
+// idle server does no sealing work.
+func TestAuditWrittenSignalsOnlyAuditedCommits(t *testing.T) {
+	engines(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		drain := func() bool {
+			select {
+			case <-s.AuditWritten():
+				return true
+			default:
+				return false
+			}
+		}
+		drain()
+		if err := s.RecordDenied(ctx, care.SystemActor("test"), "test.action", "Thing", "x", "", ""); err != nil {
+			t.Fatal(err)
+		}
+		if !drain() {
+			t.Fatal("no signal after an audited commit")
+		}
+		if n, err := s.SealAudit(ctx); err != nil || n == 0 {
+			t.Fatalf("sealed %d, %v", n, err)
+		}
+		if drain() {
+			t.Fatal("sealing woke the sealer")
+		}
+		if _, err := s.SealAudit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if drain() {
+			t.Fatal("an empty seal woke the sealer")
 		}
 	})
 }

@@ -31,6 +31,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -72,7 +73,15 @@ func openPopulation(b *testing.B) *benchPopulation {
 	if dsn == "" {
 		dsn = "sqlite:" + filepath.Join(b.TempDir(), "bench.db")
 	}
-	st, err := store.Open(ctx, dsn, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cal, err := care.NewCalendar(london)
+	if err != nil {
+		b.Fatal(err)
+	}
+	st, err := store.Open(ctx, dsn, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Calendar: cal})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -250,6 +259,54 @@ func BenchmarkPersonLookupByNHSNumber(b *testing.B) {
 	l.report(b)
 }
 
+// BenchmarkPersonLookupConcurrent is BenchmarkPersonLookupByNHSNumber with
+// 1, 4, 16 and 64 GPs looking people up at once (clients=N), so their audit
+// rows share commits. Each reports lookups/s besides p50 and p99.
+func BenchmarkPersonLookupConcurrent(b *testing.B) {
+	p := openPopulation(b)
+	for _, clients := range []int{1, 4, 16, 64} {
+		b.Run("clients="+strconv.Itoa(clients), func(b *testing.B) {
+			benchConcurrentLookups(b, p, clients)
+		})
+	}
+}
+
+func benchConcurrentLookups(b *testing.B, p *benchPopulation, clients int) {
+	ctx := context.Background()
+	var mu sync.Mutex
+	var l latencies
+	work := make(chan care.NHSNumber)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n := range work {
+				start := time.Now()
+				got, err := p.st.SearchPeople(ctx, p.gp, care.PersonQuery{NHSNumber: n})
+				d := time.Since(start)
+				if err != nil || len(got) != 1 {
+					b.Errorf("lookup of %s: %d found, %v", n, len(got), err)
+				}
+				mu.Lock()
+				l = append(l, d)
+				mu.Unlock()
+			}
+		}()
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	started := time.Now()
+	for b.Loop() {
+		work <- p.sample[r.IntN(len(p.sample))]
+	}
+	close(work)
+	wg.Wait()
+	b.StopTimer()
+	b.ReportMetric(float64(len(l))/time.Since(started).Seconds(), "lookups/s")
+	b.ReportMetric(float64(p.size), "people")
+	l.report(b)
+}
+
 // BenchmarkPersonLookupWithoutAudit is the same lookup — the index, then
 // the relationship rules — in a read-only transaction without the audit
 // commit, to show how much of the audited lookup is the disk's fsync.
@@ -286,7 +343,7 @@ func BenchmarkPersonPageHTTP(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	h, err := web.New(p.st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{})
+	h, err := web.New(p.st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), web.Config{Calendar: p.st.Calendar()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -32,7 +32,7 @@ func TestWritesSurviveSIGKILL(t *testing.T) {
 	}
 	ctx := context.Background()
 	db := filepath.Join(t.TempDir(), "crash.db")
-	s, err := Open(ctx, "sqlite:"+db, Options{})
+	s, err := Open(ctx, "sqlite:"+db, Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func runUntilKilled(t *testing.T, db string, d time.Duration) []string {
 func checkAfterCrash(t *testing.T, db string, acked map[string]bool) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := Open(ctx, "sqlite:"+db, Options{})
+	s, err := Open(ctx, "sqlite:"+db, Options{Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestCrashChild(t *testing.T) {
 		t.Skip("run by TestWritesSurviveSIGKILL")
 	}
 	ctx := context.Background()
-	s, err := Open(ctx, "sqlite:"+db, Options{})
+	s, err := Open(ctx, "sqlite:"+db, Options{Calendar: testCalendar(t)})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)

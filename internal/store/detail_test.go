@@ -6,6 +6,7 @@ import (
 )
 
 func TestDetailField(t *testing.T) {
+	t.Parallel()
 	cases := []struct{ detail, key, want string }{
 		{"parts=identity,care-team via=registered-practice+break-glass", "parts", "identity, care team"},
 		{"parts=identity,care-team via=registered-practice+break-glass", "via", "registered practice, break glass"},

@@ -93,6 +93,7 @@ func contains(list []string, s string) bool {
 }
 
 func TestServiceLifecycleIsVersionedAndAudited(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		f := newDirFixture(t, s)
@@ -193,6 +194,7 @@ func TestServiceLifecycleIsVersionedAndAudited(t *testing.T) {
 }
 
 func TestTeamDetailsPracticesAndContacts(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		f := newDirFixture(t, s)
@@ -282,6 +284,7 @@ func TestTeamDetailsPracticesAndContacts(t *testing.T) {
 }
 
 func TestOrganisationDetails(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		f := newDirFixture(t, s)

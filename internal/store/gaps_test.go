@@ -8,6 +8,7 @@ import (
 )
 
 func TestServiceGaps(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		f := newDirFixture(t, s)

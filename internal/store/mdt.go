@@ -11,22 +11,14 @@ import (
 )
 
 // This file keeps MDT meeting series, their core members, users' recurring
-// blocked times and the colleagues a coordinator can invite. Meetings,
-// agendas and actions are in mdt_meetings.go and mdt_actions.go.
+// blocked times and the colleagues a coordinator can invite. Meetings are
+// in mdt_meetings.go, with their agendas, attendance, pre-read packs and
+// outcomes in mdt_agenda.go, mdt_attendance.go, mdt_packs.go and
+// mdt_outcomes.go; actions are in mdt_actions.go.
 
 // mdtHorizon is how far ahead a series' meetings exist as rows, so they can
 // have agendas and invitees. The scheduling job keeps it rolling forward.
 const mdtHorizon = 8 * 7 * 24 * time.Hour
-
-// mdtCalendar is the calendar meetings are scheduled in: England's bank
-// holidays, in London time.
-func mdtCalendar() *care.Calendar {
-	cal, err := care.NewCalendar(england)
-	if err != nil {
-		panic(err) // england is never nil
-	}
-	return cal
-}
 
 func parseCivil(s string) care.CivilDate {
 	t, err := time.Parse(time.DateOnly, s)
@@ -268,26 +260,15 @@ func findSeries(ctx context.Context, t *tx, id string) (seriesRow, error) {
 	if err != nil {
 		return sr, err
 	}
-	rows, err := t.query(ctx, `SELECT user_id FROM mdt_core_members WHERE series_id = ? ORDER BY user_id`, id)
-	if err != nil {
-		return sr, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			return sr, err
-		}
-		sr.CoreMembers = append(sr.CoreMembers, u)
-	}
-	return sr, rows.Err()
+	sr.CoreMembers, err = queryStrings(ctx, t, `SELECT user_id FROM mdt_core_members WHERE series_id = ? ORDER BY user_id`, id)
+	return sr, err
 }
 
 // scheduleSeries makes sure the series' meetings exist from now up to the
 // horizon, and at least its next meeting however far off, each with the
 // core members invited. It returns how many meetings it created.
 func scheduleSeries(ctx context.Context, t *tx, actor care.Actor, sr care.MDTSeries, now time.Time) (int, error) {
-	cal := mdtCalendar()
+	cal := t.cal
 	occs := sr.Occurrences(cal, now, now.Add(mdtHorizon))
 	if len(occs) == 0 {
 		if next, ok := sr.NextOccurrence(cal, now); ok {
@@ -344,21 +325,9 @@ func (s *Store) ScheduleMDTMeetings(ctx context.Context, actor care.Actor, now t
 	}
 	created := 0
 	err := s.write(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT id FROM mdt_series WHERE last_date = '' OR last_date >= ? ORDER BY id`,
-			care.CivilDateOf(now.In(england)).String())
+		ids, err := queryStrings(ctx, t, `SELECT id FROM mdt_series WHERE last_date = '' OR last_date >= ? ORDER BY id`,
+			care.CivilDateOf(now.In(t.cal.Location())).String())
 		if err != nil {
-			return err
-		}
-		var ids []string
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		if err := rows.Close(); err != nil {
 			return err
 		}
 		for _, id := range ids {
@@ -408,7 +377,7 @@ func (s *Store) MDTSeriesPage(ctx context.Context, actor care.Actor, id string) 
 		if v.Past, err = findMeetingSummaries(ctx, t, `m.series_id = ? AND m.finished_at IS NOT NULL`, "m.starts_at DESC", 10, id); err != nil {
 			return err
 		}
-		v.Skipped = sr.SkippedOccurrences(mdtCalendar(), t.now, t.now.Add(mdtHorizon))
+		v.Skipped = sr.SkippedOccurrences(t.cal, t.now, t.now.Add(mdtHorizon))
 		if v.Measures, err = findMeasures(ctx, t, id, t.now); err != nil {
 			return err
 		}
@@ -606,7 +575,7 @@ func (s *Store) ProposeMDTSlots(ctx context.Context, actor care.Actor, coreMembe
 		}
 		req.Core, req.Blocked = users, blocked
 		if req.Calendar == nil {
-			req.Calendar = mdtCalendar()
+			req.Calendar = t.cal
 		}
 		slots, err = care.ProposeSlots(req)
 		return err

@@ -121,28 +121,26 @@ func findActionViews(ctx context.Context, t *tx, actor care.Actor, where string,
 			return nil, err
 		}
 		r.v.Action, r.v.OwnerLabel, r.v.Progress, r.v.MeetingDate = a, label, progress, parseCivil(date)
-		r.v.Overdue = a.OverdueAt(t.now, england)
+		r.v.Overdue = a.OverdueAt(t.now, t.cal.Location())
 		list = append(list, r)
 	}
 	if err := rows.Close(); err != nil {
 		return nil, err
 	}
+	people := make([]string, len(list))
+	for i, r := range list {
+		people[i] = r.v.Action.PersonID
+	}
+	byPerson, err := findAccessAll(ctx, t, actor, people)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]MDTActionView, 0, len(list))
-	names := map[string]string{}
 	for _, r := range list {
 		v := r.v
-		name, known := names[v.Action.PersonID]
-		if !known {
-			a, err := findAccess(ctx, t, actor, v.Action.PersonID)
-			if err != nil {
-				return nil, err
-			}
-			if a.level != care.AccessNone {
-				name = a.person.FullName()
-			}
-			names[v.Action.PersonID] = name
+		if a := byPerson[v.Action.PersonID]; a.level != care.AccessNone {
+			v.Named, v.PersonName = true, a.person.FullName()
 		}
-		v.Named, v.PersonName = name != "", name
 		v.CanUpdate = actor.System || care.CanUpdateMDTAction(actor, v.Action, care.MeetingRelation(actor, r.owner, nil).Coordinator)
 		out = append(out, v)
 	}
@@ -194,7 +192,7 @@ func (s *Store) AddMDTAction(ctx context.Context, actor care.Actor, meetingID, i
 		if label == "" && ownerValue != "" && errs.Message("owner") == "" {
 			errs.Add("owner", "Choose who owns the action from the list")
 		}
-		if today := care.CivilDateOf(t.now.In(england)); a.Due.IsValid() && a.Due.Before(today) {
+		if today := care.CivilDateOf(t.now.In(t.cal.Location())); a.Due.IsValid() && a.Due.Before(today) {
 			errs.Add("due", "The due date must be today or later")
 		}
 		if len(errs) > 0 {
@@ -242,21 +240,8 @@ func grantActionOwner(ctx context.Context, t *tx, actor care.Actor, a care.MDTAc
 
 func teamCareMembers(ctx context.Context, t *tx, teamID string) ([]string, error) {
 	roles, marks := careRoleArgs()
-	rows, err := t.query(ctx, `SELECT DISTINCT u.id FROM memberships ms JOIN users u ON u.id = ms.user_id
+	return queryStrings(ctx, t, `SELECT DISTINCT u.id FROM memberships ms JOIN users u ON u.id = ms.user_id
 		WHERE ms.team_id = ? AND u.disabled_at IS NULL AND ms.role IN (`+marks+`) ORDER BY u.id`, append([]any{teamID}, roles...)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
 }
 
 // MyMDTActions lists the actions the actor owns, or their acting team owns,
@@ -388,7 +373,7 @@ func (s *Store) UpdateMDTAction(ctx context.Context, actor care.Actor, id string
 				return err
 			}
 			on := "on time"
-			if !next.ClosedOnTime(england) {
+			if !next.ClosedOnTime(t.cal.Location()) {
 				on = "after its due date of " + readableCivil(next.Due)
 			}
 			return appendTimeline(ctx, t, actor, care.TimelineEvent{PersonID: next.PersonID, Type: care.EventMDTActionDone,
@@ -437,6 +422,6 @@ func findMeasures(ctx context.Context, t *tx, seriesID string, now time.Time) (M
 	if err != nil {
 		return m, err
 	}
-	m.Actions = care.MeasureActions(actions, now, england)
+	m.Actions = care.MeasureActions(actions, now, t.cal.Location())
 	return m, nil
 }

@@ -41,6 +41,7 @@ func countReferrals(t *testing.T, s *Store) int {
 }
 
 func TestMDTActionBecomesAReferralInOneStep(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		w := newMDTWorld(t, s)
@@ -93,6 +94,7 @@ func TestMDTActionBecomesAReferralInOneStep(t *testing.T) {
 }
 
 func TestMDTPackListsOpenReferrals(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		w := newMDTWorld(t, s)

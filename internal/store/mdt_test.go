@@ -82,6 +82,7 @@ func inboxKinds(t *testing.T, s *Store, actor care.Actor) map[notify.Kind]int {
 }
 
 func TestMDTSeriesSchedulesMeetingsWithCoreMembers(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		w := newMDTWorld(t, s)
@@ -131,6 +132,7 @@ func TestMDTSeriesSchedulesMeetingsWithCoreMembers(t *testing.T) {
 }
 
 func TestMDTSeriesValidationAndScheduling(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		w := newMDTWorld(t, s)
@@ -188,6 +190,7 @@ func TestMDTSeriesValidationAndScheduling(t *testing.T) {
 }
 
 func TestMDTAgendaGivesAttendeesATimeLimitedRelationship(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		w := newMDTWorld(t, s)
@@ -221,6 +224,7 @@ func TestMDTAgendaGivesAttendeesATimeLimitedRelationship(t *testing.T) {
 }
 
 func TestMDTDecliningEndsTheRelationship(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		w := newMDTWorld(t, s)
@@ -265,6 +269,7 @@ func TestMDTDecliningEndsTheRelationship(t *testing.T) {
 }
 
 func TestMDTOnlyAStandingRelationshipPutsSomeoneOnTheAgenda(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		w := newMDTWorld(t, s)
@@ -309,6 +314,7 @@ func TestMDTOnlyAStandingRelationshipPutsSomeoneOnTheAgenda(t *testing.T) {
 }
 
 func TestMDTAgendaIsSentAtItsDeadlineOnce(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		w := newMDTWorld(t, s)
@@ -413,6 +419,7 @@ func runFirstMeeting(t *testing.T, w *mdtWorld) (discussed, carried care.MDTAgen
 }
 
 func TestMDTFinishCarriesOverAndSendsOutcomes(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		w := newMDTWorld(t, s)
@@ -483,6 +490,7 @@ func TestMDTFinishCarriesOverAndSendsOutcomes(t *testing.T) {
 }
 
 func TestMDTMyActionsOverdueAndClosing(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		w := newMDTWorld(t, s)
@@ -517,7 +525,7 @@ func TestMDTMyActionsOverdueAndClosing(t *testing.T) {
 			t.Fatal(err)
 		}
 		v, err := s.MDTActionPage(ctx, w.gp, gpAction.ID)
-		if err != nil || v.Action.Status != care.MDTActionDone || v.Progress != upd.Progress || v.Action.ClosedOnTime(england) {
+		if err != nil || v.Action.Status != care.MDTActionDone || v.Progress != upd.Progress || v.Action.ClosedOnTime(s.Calendar().Location()) {
 			t.Errorf("closed action = %+v, %v", v, err)
 		}
 		_, events, err := s.Timeline(ctx, w.gp, w.person.ID)
@@ -535,6 +543,7 @@ func TestMDTMyActionsOverdueAndClosing(t *testing.T) {
 }
 
 func TestMDTActionNeedsAnOwnerFromTheMeeting(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		w := newMDTWorld(t, s)
@@ -557,6 +566,7 @@ func TestMDTActionNeedsAnOwnerFromTheMeeting(t *testing.T) {
 }
 
 func TestMDTOutcomeForAPracticeWithNobodyInJoinedupIsFlagged(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		w := newMDTWorld(t, s)
@@ -611,6 +621,7 @@ func TestMDTOutcomeForAPracticeWithNobodyInJoinedupIsFlagged(t *testing.T) {
 }
 
 func TestMDTCalendarFeedTokens(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		w := newMDTWorld(t, s)
@@ -657,6 +668,7 @@ func TestMDTCalendarFeedTokens(t *testing.T) {
 }
 
 func TestIndefiniteArticle(t *testing.T) {
+	t.Parallel()
 	for label, want := range map[string]string{"GP": "a GP", "Occupational therapist": "an occupational therapist",
 		"MDT coordinator": "an MDT coordinator", "Social worker": "a social worker", "Nurse": "a nurse"} {
 		if got := indefinite(label); got != want {

@@ -171,22 +171,12 @@ func (s *Store) EntriesDueForReminder(ctx context.Context, dueBefore time.Time, 
 func (s *Store) DirectoryOwners(ctx context.Context, orgID, teamID string) ([]string, error) {
 	var ids []string
 	err := s.read(ctx, func(t *tx) error {
-		rows, err := t.query(ctx, `SELECT DISTINCT u.id FROM memberships m JOIN users u ON u.id = m.user_id
+		var err error
+		ids, err = queryStrings(ctx, t, `SELECT DISTINCT u.id FROM memberships m JOIN users u ON u.id = m.user_id
 			JOIN teams tm ON tm.id = m.team_id
 			WHERE u.disabled_at IS NULL AND ((m.role = ? AND m.team_id = ?) OR (m.role = ? AND tm.organisation_id = ?))
 			ORDER BY u.id`, string(care.RoleTeamManager), teamID, string(care.RoleOrgAdmin), orgID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return rows.Err()
+		return err
 	})
 	return ids, err
 }

@@ -10,6 +10,7 @@ import (
 )
 
 func TestInboxIsPrivateAndIdempotent(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		f := newDirFixture(t, s)
@@ -54,6 +55,7 @@ func TestInboxIsPrivateAndIdempotent(t *testing.T) {
 }
 
 func TestEntriesDueForReminder(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		f := newDirFixture(t, s)

@@ -12,17 +12,6 @@ import (
 	"github.com/joinedup/joinedup/internal/geo"
 )
 
-// england is where dates of birth are judged: "today" is today in England.
-var england = mustLocation("Europe/London")
-
-func mustLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
-
 // ImportPeople adds many people in one transaction, auditing each, for
 // loading a demo area or a migration from another system. NHS numbers are
 // validated and must be unique: one bad person fails the whole import, so
@@ -102,7 +91,9 @@ const personColumns = `p.id, p.nhs_number, p.given_name, p.family_name, p.prefer
 	p.language, p.interpreter, p.accessible_formats, p.communication_notes, p.objection_org_id, p.objection_recorded_at,
 	p.version`
 
-type rowScanner interface{ Scan(...any) error }
+// rowScanner is what *sql.Row and *sql.Rows have in common, so that one
+// scan function reads a row either way.
+type rowScanner interface{ Scan(dest ...any) error }
 
 func scanPerson(r rowScanner) (care.Person, error) {
 	var p care.Person
@@ -127,146 +118,9 @@ func scanPerson(r rowScanner) (care.Person, error) {
 func findPerson(ctx context.Context, t *tx, id string) (care.Person, error) {
 	p, err := scanPerson(t.queryRow(ctx, `SELECT `+personColumns+` FROM people p WHERE p.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return p, care.Errorf(care.KindNotFound, "There is no record for this person.")
+		return p, errNoPerson()
 	}
 	return p, err
-}
-
-// access is what one actor may do with one person, worked out inside the
-// transaction that acts on it.
-type access struct {
-	person care.Person
-	rel    care.Relationships
-	level  care.AccessLevel
-	// breakGlassUntil is when the actor's emergency access ends, if they
-	// have any.
-	breakGlassUntil time.Time
-}
-
-// may applies the rules; the system actor (the command line, the demo
-// loader) may do anything.
-func (a access) may(actor care.Actor, action care.PersonAction) bool {
-	return actor.System || care.PersonAllowed(actor, a.rel, care.PersonFacts{Objection: a.person.Objection}, action)
-}
-
-// via names the relationships for the audit trail.
-func (a access) via(actor care.Actor) string {
-	if actor.System {
-		return "via=system"
-	}
-	return "via=" + strings.Join(a.rel.Names(), "+")
-}
-
-// findAccess loads a person and works out the actor's relationships with
-// them at the transaction's time.
-func findAccess(ctx context.Context, t *tx, actor care.Actor, personID string) (access, error) {
-	p, err := findPerson(ctx, t, personID)
-	if err != nil {
-		return access{}, err
-	}
-	a := access{person: p}
-	if actor.System {
-		a.level = care.AccessFull
-		return a, nil
-	}
-	if !actor.SignedIn() || !actor.Role().IsCareRole() {
-		return a, nil
-	}
-	practice := p.RegisteredPracticeID != "" && actor.Acting.OrgID == p.RegisteredPracticeID
-	var inTeam bool
-	if err := t.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM care_team_members
-		WHERE person_id = ? AND user_id = ? AND removed_at IS NULL)`, personID, actor.UserID).Scan(&inTeam); err != nil {
-		return a, err
-	}
-	grants, err := findGrants(ctx, t, actor, personID)
-	if err != nil {
-		return a, err
-	}
-	for _, g := range grants {
-		if g.Kind == care.GrantBreakGlass && g.ActiveAt(t.now) && g.Until.After(a.breakGlassUntil) {
-			a.breakGlassUntil = g.Until
-		}
-	}
-	a.rel = care.RelationshipsAt(t.now, practice, inTeam, grants)
-	a.level = care.PersonAccess(actor, a.rel, care.PersonFacts{Objection: p.Objection})
-	return a, nil
-}
-
-// findGrants lists the rows that may give the actor a relationship with the
-// person: those of other capabilities (care_relationships) for the actor or
-// the team they act for, and their unexpired break-glass. Whether each
-// applies now is for the rules to say.
-func findGrants(ctx context.Context, t *tx, actor care.Actor, personID string) ([]care.Grant, error) {
-	var grants []care.Grant
-	rows, err := t.query(ctx, `SELECT kind, valid_from, valid_until FROM care_relationships
-		WHERE person_id = ? AND (user_id = ? OR team_id = ?)`, personID, actor.UserID, actor.Acting.TeamID)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var g care.Grant
-		var kind string
-		var until sql.NullTime
-		if err := rows.Scan(&kind, &g.From, &until); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		g.Kind, g.Until = care.GrantKind(kind), until.Time
-		grants = append(grants, g)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, err
-	}
-	rows, err = t.query(ctx, `SELECT started_at, expires_at FROM break_glass_access
-		WHERE person_id = ? AND user_id = ? AND expires_at > ?`, personID, actor.UserID, t.now)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		g := care.Grant{Kind: care.GrantBreakGlass}
-		if err := rows.Scan(&g.From, &g.Until); err != nil {
-			return nil, err
-		}
-		grants = append(grants, g)
-	}
-	return grants, rows.Err()
-}
-
-// errNoRelationship is what a user without a relationship is told. It says
-// nothing about the person, not even whether the record exists.
-func errNoRelationship() error {
-	return care.Errorf(care.KindForbidden, "You do not have a care relationship with this person, so you cannot see their record.")
-}
-
-// personRefusal carries a refusal out of a transaction so it can be audited
-// in a transaction of its own once the first has rolled back.
-type personRefusal struct {
-	entry auditEntry
-	err   error
-}
-
-func (r *personRefusal) Error() string { return r.err.Error() }
-
-// Unwrap lets the store's error handling see the domain error inside, so
-// the refusal passes through as the Forbidden error it is.
-func (r *personRefusal) Unwrap() error { return r.err }
-
-// refuse builds a refusal for an action on a person.
-func refuse(action, resourceType, resourceID, personID, detail string, err error) error {
-	return &personRefusal{entry: auditEntry{Action: action, ResourceType: resourceType, ResourceID: resourceID,
-		PersonID: personID, Detail: detail}, err: err}
-}
-
-// personWrite runs fn in a write transaction and audits a refusal it returns
-// in a transaction of its own, as every refusal is.
-func (s *Store) personWrite(ctx context.Context, actor care.Actor, fn func(*tx) error) error {
-	err := s.write(ctx, fn)
-	var r *personRefusal
-	if errors.As(err, &r) {
-		return s.denied(ctx, actor, r.entry, r.err)
-	}
-	return err
 }
 
 // RegisterPerson creates a person's record, with what matters to them as the
@@ -281,7 +135,7 @@ func (s *Store) RegisterPerson(ctx context.Context, actor care.Actor, p care.Per
 		return p, s.denied(ctx, actor, auditEntry{Action: "person.register", ResourceType: "Patient"},
 			care.Errorf(care.KindForbidden, "Your role does not register people."))
 	}
-	p, errs := normaliseAndCheck(p, s.now())
+	p, errs := normaliseAndCheck(p, s.now().In(s.cal.Location()))
 	if err := errs.Err(); err != nil {
 		return p, err
 	}
@@ -357,13 +211,14 @@ func (s *Store) RegisterPerson(ctx context.Context, actor care.Actor, p care.Per
 }
 
 // normaliseAndCheck trims a person's details, puts the postcode in its
-// standard form and validates everything.
-func normaliseAndCheck(p care.Person, now time.Time) (care.Person, care.FieldErrors) {
+// standard form and validates everything. today is now in the calendar's
+// zone, where a date of birth is judged.
+func normaliseAndCheck(p care.Person, today time.Time) (care.Person, care.FieldErrors) {
 	p = care.NormalisePerson(p)
 	if n, err := care.ParseNHSNumber(string(p.NHSNumber)); err == nil {
 		p.NHSNumber = n
 	}
-	errs := care.ValidatePerson(p, now.In(england))
+	errs := care.ValidatePerson(p, today)
 	if p.Postcode != "" {
 		pc, err := geo.ParsePostcode(p.Postcode)
 		if err != nil {
@@ -413,7 +268,7 @@ func (s *Store) UpdatePerson(ctx context.Context, actor care.Actor, p care.Perso
 		}
 		p.NHSNumber = a.person.NHSNumber
 		var errs care.FieldErrors
-		p, errs = normaliseAndCheck(p, t.now)
+		p, errs = normaliseAndCheck(p, t.now.In(t.cal.Location()))
 		if err := errs.Err(); err != nil {
 			return err
 		}
@@ -506,7 +361,7 @@ func (s *Store) SetObjection(ctx context.Context, actor care.Actor, personID str
 // refused, and the refusal audited.
 func (s *Store) PersonRecord(ctx context.Context, actor care.Actor, personID string) (care.PersonRecord, error) {
 	var rec care.PersonRecord
-	err := s.personWrite(ctx, actor, func(t *tx) error {
+	err := s.readAudited(ctx, actor, func(t *tx) error {
 		var err error
 		rec, err = readRecord(ctx, t, actor, personID, "person.read")
 		return err
@@ -596,97 +451,6 @@ func findOrganisationIfAny(ctx context.Context, t *tx, column, value string) (ca
 		return care.Organisation{}, nil
 	}
 	return o, err
-}
-
-// maxSearchResults bounds a result list: a search that finds more is too
-// loose to pick the right person from safely.
-const maxSearchResults = 20
-
-// SearchPeople finds people by NHS number, or by last name and date of
-// birth (narrowed by first name when given). It returns only people the
-// actor has a relationship with, and says nothing of anyone else. The
-// search is audited as a search, and each person listed is audited as
-// found, so their access log shows it.
-func (s *Store) SearchPeople(ctx context.Context, actor care.Actor, q care.PersonQuery) ([]care.PersonSummary, error) {
-	if !care.Allowed(actor, care.ActionSearchPeople) {
-		return nil, s.denied(ctx, actor, auditEntry{Action: "person.search", ResourceType: "Patient"},
-			care.Errorf(care.KindForbidden, "Your role does not search for people."))
-	}
-	var list []care.PersonSummary
-	err := s.write(ctx, func(t *tx) error {
-		var ids []string
-		var rows *sql.Rows
-		var err error
-		by := "nhs-number"
-		if q.ByNHSNumber() {
-			rows, err = t.query(ctx, `SELECT id FROM people WHERE nhs_number = ?`, string(q.NHSNumber))
-		} else {
-			by = "name-and-birth-date"
-			query := `SELECT id FROM people WHERE date_of_birth = ? AND family_name_folded = ?`
-			args := []any{q.DateOfBirth, care.FoldName(q.FamilyName)}
-			if g := care.FoldName(q.GivenName); g != "" {
-				query += ` AND given_name_folded LIKE ?`
-				args = append(args, likePrefix(g))
-			}
-			rows, err = t.query(ctx, query+` ORDER BY given_name_folded, id LIMIT 200`, args...)
-		}
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			ids = append(ids, id)
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		for _, id := range ids {
-			a, err := findAccess(ctx, t, actor, id)
-			if err != nil {
-				return err
-			}
-			if a.level == care.AccessNone {
-				continue
-			}
-			practice, err := findOrganisationIfAny(ctx, t, "id", a.person.RegisteredPracticeID)
-			if err != nil {
-				return err
-			}
-			p := a.person
-			sum := care.PersonSummary{ID: p.ID, NHSNumber: p.NHSNumber, GivenName: p.GivenName, FamilyName: p.FamilyName,
-				DateOfBirth: p.DateOfBirth, PracticeName: practice.Name, Access: a.level, Relationships: a.rel}
-			if a.level == care.AccessFull {
-				sum.Postcode = p.Postcode
-			}
-			list = append(list, sum)
-			if len(list) == maxSearchResults {
-				break
-			}
-		}
-		if err := t.appendAudit(ctx, actor, auditEntry{Action: "person.search", ResourceType: "Patient",
-			Detail: "by=" + by + " results=" + itoa(len(list))}); err != nil {
-			return err
-		}
-		for _, p := range list {
-			if err := t.appendAudit(ctx, actor, auditEntry{Action: "person.search.listed", ResourceType: "Patient",
-				ResourceID: p.ID, PersonID: p.ID, Detail: "by=" + by + " via=" + strings.Join(p.Relationships.Names(), "+")}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return list, err
-}
-
-// likePrefix makes a LIKE pattern matching values that start with s, with
-// LIKE's own wildcards in s taken literally.
-func likePrefix(s string) string {
-	r := strings.NewReplacer(`\`, ``, `%`, ``, `_`, ``)
-	return r.Replace(s) + "%"
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }

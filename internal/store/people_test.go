@@ -114,6 +114,7 @@ func hasAudit(rows []audit.Row, action string, outcome audit.Outcome, detailPart
 }
 
 func TestRegisterPerson(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newArea(t, s)
@@ -202,6 +203,7 @@ func TestRegisterPerson(t *testing.T) {
 }
 
 func TestPersonAccessFollowsRelationships(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newArea(t, s)
@@ -310,6 +312,7 @@ func TestPersonAccessFollowsRelationships(t *testing.T) {
 }
 
 func TestBreakGlass(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newArea(t, s)
@@ -409,6 +412,7 @@ func TestBreakGlass(t *testing.T) {
 }
 
 func TestSensitiveAlertsAreHiddenButCounted(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newArea(t, s)
@@ -465,6 +469,7 @@ func TestSensitiveAlertsAreHiddenButCounted(t *testing.T) {
 }
 
 func TestCareTeamHasOneCoordinator(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newArea(t, s)
@@ -557,6 +562,7 @@ func TestCareTeamHasOneCoordinator(t *testing.T) {
 }
 
 func TestSearchFindsOnlyRelatedPeople(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newArea(t, s)
@@ -598,6 +604,7 @@ func TestSearchFindsOnlyRelatedPeople(t *testing.T) {
 }
 
 func TestUpdatePersonIsGuardedByVersion(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newArea(t, s)

@@ -13,6 +13,7 @@ import (
 )
 
 func TestPlanSectionsKeepWhoChangedWhatAndWhen(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newArea(t, s)
@@ -79,6 +80,7 @@ func hasAuditAction(rows []audit.Row, action string) bool {
 // version it read; on a conflict it reads again and retries, as a person
 // shown the conflict page would. Every line must survive.
 func TestConcurrentPlanEditsLoseNothing(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newArea(t, s)
@@ -150,6 +152,7 @@ func TestConcurrentPlanEditsLoseNothing(t *testing.T) {
 // TestConcurrentFirstSavesOfASection races the first save of a section,
 // which inserts rather than updates: one wins, the others are conflicts.
 func TestConcurrentFirstSavesOfASection(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newArea(t, s)
@@ -180,6 +183,7 @@ func TestConcurrentFirstSavesOfASection(t *testing.T) {
 }
 
 func TestPlanActions(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newArea(t, s)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestPostcodesUpsertIsIdempotent(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		sys := care.SystemActor("test")
@@ -60,6 +61,7 @@ func TestPostcodesUpsertIsIdempotent(t *testing.T) {
 }
 
 func TestSetVerification(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		f := newDirFixture(t, s)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestUpsertPracticesIsIdempotent(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		sys := care.SystemActor("test")

@@ -4,8 +4,11 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"net/url"
+	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,7 +28,7 @@ import (
 func BenchmarkReferralWriteVsRawCommit(b *testing.B) {
 	ctx := context.Background()
 	dir := b.TempDir()
-	s, err := Open(ctx, "sqlite:"+filepath.Join(dir, "referrals.db"), Options{})
+	s, err := Open(ctx, "sqlite:"+filepath.Join(dir, "referrals.db"), Options{Calendar: testCalendar(b)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -127,33 +130,126 @@ func BenchmarkReferralWriteVsRawCommit(b *testing.B) {
 // run. Each client sends a referral, acknowledges it and accepts it, over
 // and over. It reports referral transactions per second, their p99 in
 // milliseconds, and tx-ratio: those transactions per second as a share of
-// the raw commits per second.
+// the raw commits per second on the same engine.
+//
+// With JOINEDUP_BENCH_POSTGRES naming a durable PostgreSQL server (fsync and
+// synchronous_commit on: `PG_DURABLE=1 scripts/with-postgres` sets one up
+// and JOINEDUP_TEST_POSTGRES; pass that on), it also runs on PostgreSQL,
+// with commit_delay 0 and with commit_delay 1000 µs and commit_siblings 5,
+// PostgreSQL's own way of making concurrent commits share a WAL flush. Its
+// raw commits there are one small row per transaction to the same server.
 func BenchmarkConcurrentReferralWrites(b *testing.B) {
-	for _, mode := range []struct {
-		name   string
-		single bool
-	}{{"grouped", false}, {"single", true}} {
+	type mode struct {
+		name string
+		open func(b *testing.B, dir string) *Store
+		// raw measures the engine's raw commit rate, the baseline.
+		raw func(b *testing.B, dir string) float64
+	}
+	sqlite := func(single bool) func(b *testing.B, dir string) *Store {
+		return func(b *testing.B, dir string) *Store {
+			return openBenchStore(b, "sqlite:"+filepath.Join(dir, "referrals.db"), Options{SingleCommits: single, Calendar: testCalendar(b)})
+		}
+	}
+	sqliteRaw := func(b *testing.B, dir string) float64 {
+		return rawCommitRate(b, openRawSQLite(b, dir), 2*time.Second)
+	}
+	modes := []mode{{"sqlite-grouped", sqlite(false), sqliteRaw}, {"sqlite-single", sqlite(true), sqliteRaw}}
+	if pg := os.Getenv("JOINEDUP_BENCH_POSTGRES"); pg != "" {
+		pgRaw := func(b *testing.B, _ string) float64 {
+			return rawCommitRate(b, openRawPostgres(b, pg), 2*time.Second)
+		}
+		for _, delay := range []string{"commit_delay=0", "commit_delay=1000&commit_siblings=5"} {
+			modes = append(modes, mode{"postgres-" + strings.ReplaceAll(delay, "&", "-"), func(b *testing.B, dir string) *Store {
+				return openBenchStore(b, benchSchema(b, pg)+"&"+delay, Options{Calendar: testCalendar(b)})
+			}, pgRaw})
+		}
+	}
+	for _, m := range modes {
 		for _, clients := range []int{1, 4, 16, 64} {
-			b.Run(fmt.Sprintf("%s/clients=%d", mode.name, clients), func(b *testing.B) {
-				benchConcurrentReferrals(b, clients, mode.single)
+			b.Run(fmt.Sprintf("%s/clients=%d", m.name, clients), func(b *testing.B) {
+				dir := b.TempDir()
+				s := m.open(b, dir)
+				benchConcurrentReferrals(b, s, m.raw(b, dir), clients)
 			})
 		}
 	}
 }
 
-func benchConcurrentReferrals(b *testing.B, clients int, single bool) {
+// BenchmarkRawCommits is the baseline of every durable write: one small row
+// committed per transaction, from one client, on SQLite opened with the
+// store's settings (WAL, synchronous=FULL) in a temporary directory, and on
+// the PostgreSQL server JOINEDUP_BENCH_POSTGRES names when it is set (use a
+// durable one: `PG_DURABLE=1 scripts/with-postgres`). It reports commits/s
+// and the p99 of one commit in milliseconds.
+func BenchmarkRawCommits(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) {
+		benchRawCommits(b, openRawSQLite(b, b.TempDir()))
+	})
+	b.Run("postgres", func(b *testing.B) {
+		pg := os.Getenv("JOINEDUP_BENCH_POSTGRES")
+		if pg == "" {
+			b.Skip("JOINEDUP_BENCH_POSTGRES is not set")
+		}
+		benchRawCommits(b, openRawPostgres(b, pg))
+	})
+}
+
+func benchRawCommits(b *testing.B, raw *sql.DB) {
+	var took []time.Duration
+	started := time.Now()
+	for b.Loop() {
+		start := time.Now()
+		insertRawRow(b, raw, len(took))
+		took = append(took, time.Since(start))
+	}
+	elapsed := time.Since(started)
+	slices.Sort(took)
+	b.ReportMetric(float64(len(took))/elapsed.Seconds(), "commits/s")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+func openBenchStore(b *testing.B, dsn string, opts Options) *Store {
 	ctx := context.Background()
-	dir := b.TempDir()
-	s, err := Open(ctx, "sqlite:"+filepath.Join(dir, "referrals.db"), Options{SingleCommits: single})
+	s, err := Open(ctx, dsn, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer s.Close()
+	b.Cleanup(func() { s.Close() })
 	if _, err := s.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
+	return s
+}
+
+// benchSchema makes a fresh schema on the PostgreSQL server at base, drops
+// it when the benchmark ends, and returns a URL whose search_path is it.
+func benchSchema(b *testing.B, base string) string {
+	ctx := context.Background()
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	schema := "bench_" + strings.ReplaceAll(newID(), "-", "")[20:]
+	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() {
+		admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		b.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+func benchConcurrentReferrals(b *testing.B, s *Store, rawRate float64, clients int) {
+	ctx := context.Background()
 	f := newReferralFixture(b, s)
-	rawRate := rawCommitRate(b, dir, 2*time.Second)
 
 	var mu sync.Mutex
 	var latencies []time.Duration
@@ -200,9 +296,8 @@ func benchConcurrentReferrals(b *testing.B, clients int, single bool) {
 	b.ReportMetric(float64(latencies[len(latencies)*99/100].Microseconds())/1000, "p99-ms")
 	b.ReportMetric(rawRate, "raw-commits/s")
 	b.ReportMetric(txRate/rawRate, "tx-ratio")
-	if !single {
-		st := s.WriterStats()
-		b.ReportMetric(float64(st.Requests)/float64(max(1, st.Groups)), "tx/commit")
+	if st := s.WriterStats(); st.Groups > 0 {
+		b.ReportMetric(float64(st.Requests)/float64(st.Groups), "tx/commit")
 	}
 }
 
@@ -254,26 +349,51 @@ func newReferralFixture(b *testing.B, s *Store) referralFixture {
 		Wants: "Help at home", Urgency: care.UrgencyRoutine, LegalBasis: care.LegalBasisConsent, Contact: "Phone", ConfirmDuplicate: true}}
 }
 
-// rawCommitRate commits one small row per transaction to a raw SQLite
-// database, opened with the store's settings in dir, for about d, and
-// returns the commits per second: the disk's durable commit rate.
-func rawCommitRate(b *testing.B, dir string, d time.Duration) float64 {
+// openRawSQLite opens a raw SQLite database in dir with the store's
+// settings and one table for raw commits.
+func openRawSQLite(b *testing.B, dir string) *sql.DB {
 	raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "raw.db")+
 		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate")
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer raw.Close()
+	b.Cleanup(func() { raw.Close() })
 	raw.SetMaxOpenConns(1)
 	if _, err := raw.Exec(`CREATE TABLE raw (id TEXT PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
 		b.Fatal(err)
 	}
+	return raw
+}
+
+// openRawPostgres makes a fresh schema on the PostgreSQL server at base,
+// with one table for raw commits, and opens one connection to it.
+func openRawPostgres(b *testing.B, base string) *sql.DB {
+	raw, err := sql.Open("pgx", benchSchema(b, base))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { raw.Close() })
+	raw.SetMaxOpenConns(1)
+	if _, err := raw.Exec(`CREATE TABLE raw (id TEXT PRIMARY KEY, body TEXT NOT NULL)`); err != nil {
+		b.Fatal(err)
+	}
+	return raw
+}
+
+// insertRawRow commits one small row in its own transaction.
+func insertRawRow(b *testing.B, raw *sql.DB, n int) {
+	if _, err := raw.Exec(`INSERT INTO raw (id, body) VALUES ($1, $2)`, newID(), "row "+itoa(n)); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// rawCommitRate commits one small row per transaction to raw for about d
+// and returns the commits per second: the engine's durable commit rate.
+func rawCommitRate(b *testing.B, raw *sql.DB, d time.Duration) float64 {
 	n := 0
 	started := time.Now()
 	for time.Since(started) < d {
-		if _, err := raw.Exec(`INSERT INTO raw (id, body) VALUES (?, ?)`, newID(), "row "+itoa(n)); err != nil {
-			b.Fatal(err)
-		}
+		insertRawRow(b, raw, n)
 		n++
 	}
 	return float64(n) / time.Since(started).Seconds()

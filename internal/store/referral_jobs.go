@@ -34,22 +34,14 @@ func (s *Store) EscalateOverdueReferrals(ctx context.Context) (int, error) {
 	for {
 		var ids []string
 		err := s.read(ctx, func(t *tx) error {
-			rows, err := t.query(ctx, `SELECT id FROM referrals WHERE escalate_at IS NOT NULL AND escalate_at < ?
+			due, err := queryStrings(ctx, t, `SELECT id FROM referrals WHERE escalate_at IS NOT NULL AND escalate_at < ?
 				ORDER BY escalate_at, id LIMIT ?`, t.now, escalationBatch)
-			if err != nil {
-				return err
-			}
-			defer rows.Close()
-			for rows.Next() {
-				var id string
-				if err := rows.Scan(&id); err != nil {
-					return err
-				}
+			for _, id := range due {
 				if !seen[id] {
 					ids = append(ids, id)
 				}
 			}
-			return rows.Err()
+			return err
 		})
 		if err != nil || len(ids) == 0 {
 			return total, err
@@ -77,7 +69,7 @@ func (s *Store) escalate(ctx context.Context, actor care.Actor, id string) (int,
 		if err != nil {
 			return err
 		}
-		due := r.DueEscalations(referralCalendar, targets, t.now)
+		due := r.DueEscalations(t.cal, targets, t.now)
 		if len(due) > 0 {
 			managers, err := referralTeamMembers(ctx, t, r.ToTeamID, care.ReferralManagerRoles...)
 			if err != nil {
@@ -124,7 +116,7 @@ func (s *Store) escalate(ctx context.Context, actor care.Actor, id string) (int,
 		}
 		// The escalation columns change without a new version: escalating
 		// is not an edit, and must not make someone's open form conflict.
-		sc := scheduleOf(r, targets)
+		sc := scheduleOf(t.cal, r, targets)
 		_, err = t.exec(ctx, `UPDATE referrals SET acknowledge_escalated_at = ?, decide_escalated_at = ?, escalate_at = ? WHERE id = ?`,
 			nullTime(r.AcknowledgeEscalatedAt), nullTime(r.DecideEscalatedAt), nullTime(sc.escalate), r.ID)
 		return err

@@ -53,7 +53,7 @@ const referralRowJoins = ` FROM referrals r JOIN people p ON p.id = r.person_id 
 	JOIN teams tt ON tt.id = r.to_team_id JOIN teams ft ON ft.id = r.from_team_id JOIN users ru ON ru.id = r.referrer_user_id
 	LEFT JOIN users au ON au.id = r.assigned_to `
 
-func scanReferralRows(rows *sql.Rows, now time.Time) ([]ReferralRow, error) {
+func scanReferralRows(rows *sql.Rows, cal *care.Calendar, now time.Time) ([]ReferralRow, error) {
 	defer rows.Close()
 	var list []ReferralRow
 	for rows.Next() {
@@ -77,7 +77,7 @@ func scanReferralRows(rows *sql.Rows, now time.Time) ([]ReferralRow, error) {
 		task := care.ReferralTask{Status: x.Status, SentAt: x.SentAt, DecidedAt: utcOf(decided), ClosedAt: x.ClosedAt,
 			Decision: care.ReferralStatus(decision), Outcome: care.ReferralOutcome(outcome), OutcomeSummary: summary,
 			StatusReason: reason, RedirectedTo: care.ReferralLink{ReferralID: redirected.String}}
-		x.Wait, x.Loop = task.Wait(referralCalendar, now), task.Loop()
+		x.Wait, x.Loop = task.Wait(cal, now), task.Loop()
 		list = append(list, x)
 	}
 	return list, rows.Err()
@@ -185,7 +185,7 @@ func (s *Store) IncomingReferrals(ctx context.Context, actor care.Actor, view st
 		view = IncomingNew
 	}
 	q := IncomingQueue{View: view, Counts: map[string]int{}}
-	err := s.write(ctx, func(t *tx) error {
+	err := s.readAudited(ctx, actor, func(t *tx) error {
 		team := actor.Acting.TeamID
 		for _, v := range IncomingViews {
 			where, args := incomingCount(v, actor, t.now)
@@ -204,7 +204,7 @@ func (s *Store) IncomingReferrals(ctx context.Context, actor care.Actor, view st
 			if err != nil {
 				return err
 			}
-			list, err := scanReferralRows(rows, t.now)
+			list, err := scanReferralRows(rows, t.cal, t.now)
 			if err != nil {
 				return err
 			}
@@ -256,7 +256,7 @@ func (s *Store) SentReferrals(ctx context.Context, actor care.Actor, status care
 	if status.Valid() {
 		l.Status = status
 	}
-	err := s.write(ctx, func(t *tx) error {
+	err := s.readAudited(ctx, actor, func(t *tx) error {
 		team := actor.Acting.TeamID
 		rows, err := t.query(ctx, `SELECT status, COUNT(*) FROM referrals WHERE from_team_id = ? AND is_open = 1 GROUP BY status`, team)
 		if err != nil {
@@ -285,7 +285,7 @@ func (s *Store) SentReferrals(ctx context.Context, actor care.Actor, status care
 			if err != nil {
 				return err
 			}
-			if l.Open, err = scanReferralRows(rows, t.now); err != nil {
+			if l.Open, err = scanReferralRows(rows, t.cal, t.now); err != nil {
 				return err
 			}
 			rows, err = t.query(ctx, `SELECT `+referralRowColumns+referralRowJoins+`WHERE r.from_team_id = ? AND r.is_open = 1
@@ -294,7 +294,7 @@ func (s *Store) SentReferrals(ctx context.Context, actor care.Actor, status care
 			if err != nil {
 				return err
 			}
-			rest, err := scanReferralRows(rows, t.now)
+			rest, err := scanReferralRows(rows, t.cal, t.now)
 			if err != nil {
 				return err
 			}
@@ -312,7 +312,7 @@ func (s *Store) SentReferrals(ctx context.Context, actor care.Actor, status care
 			if err != nil {
 				return err
 			}
-			if l.Closed, err = scanReferralRows(rows, t.now); err != nil {
+			if l.Closed, err = scanReferralRows(rows, t.cal, t.now); err != nil {
 				return err
 			}
 		}
@@ -358,7 +358,7 @@ func (s *Store) ReferralFigures(ctx context.Context, serviceIDs []string) (map[s
 			}
 		}
 		for _, id := range serviceIDs {
-			out[id] = care.ReferralResponseFigures(byService[id], referralCalendar, t.now)
+			out[id] = care.ReferralResponseFigures(byService[id], t.cal, t.now)
 		}
 		return nil
 	})

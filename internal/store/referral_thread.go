@@ -130,6 +130,59 @@ const (
 	serviceNameQuery = `SELECT name FROM services WHERE id = ?`
 )
 
+// findReferralHeading loads a referral for someone on one of its sides,
+// with who it is about (identity only) and the service it was sent to:
+// what every page about a referral shows.
+func findReferralHeading(ctx context.Context, t *tx, actor care.Actor, id string) (ReferralView, referralRow, error) {
+	row, err := findReferral(ctx, t, id)
+	if err != nil {
+		return ReferralView{}, row, err
+	}
+	r := row.task
+	if !care.CanSeeReferral(actor, r) {
+		return ReferralView{}, row, refuse("referral.read", "Task", r.ID, r.PersonID, "not-on-side", errNoReferralAccess())
+	}
+	v := ReferralView{Task: r, LoopClosedAt: row.loopClosedAt, OutcomeSeenAt: row.outcomeSeenAt, Now: t.now}
+	p, err := findPerson(ctx, t, r.PersonID)
+	if err != nil {
+		return v, row, err
+	}
+	v.Person = care.Person{ID: p.ID, NHSNumber: p.NHSNumber, GivenName: p.GivenName, FamilyName: p.FamilyName,
+		DateOfBirth: p.DateOfBirth, Postcode: p.Postcode, RegisteredPracticeID: p.RegisteredPracticeID}
+	v.ServiceName, err = nameOf(ctx, t, serviceNameQuery, r.ServiceID)
+	return v, row, err
+}
+
+// auditReferralRead records that the actor looked at a referral, and on
+// which of its sides.
+func auditReferralRead(ctx context.Context, t *tx, actor care.Actor, r care.ReferralTask) error {
+	detail := "sides="
+	for i, sd := range r.SidesOf(actor) {
+		if i > 0 {
+			detail += "+"
+		}
+		detail += string(sd)
+	}
+	return t.appendAudit(ctx, actor, auditEntry{Action: "referral.read", ResourceType: "Task", ResourceID: r.ID,
+		PersonID: r.PersonID, Detail: detail})
+}
+
+// ReferralHeading loads what a form that acts on a referral shows: the
+// referral itself, who it is about and the service it was sent to; the
+// rest of the view is left empty. Unlike Referral it changes nothing: no
+// message is marked read and no outcome seen. The read is audited.
+func (s *Store) ReferralHeading(ctx context.Context, actor care.Actor, id string) (ReferralView, error) {
+	var v ReferralView
+	err := s.readAudited(ctx, actor, func(t *tx) error {
+		var err error
+		if v, _, err = findReferralHeading(ctx, t, actor, id); err != nil {
+			return err
+		}
+		return auditReferralRead(ctx, t, actor, v.Task)
+	})
+	return v, err
+}
+
 // Referral loads a referral for its page, for someone on one of its sides.
 // Looking at it marks the other side's messages read by the actor, and,
 // once the outcome is back, records that the referring side has seen it.
@@ -137,26 +190,17 @@ const (
 func (s *Store) Referral(ctx context.Context, actor care.Actor, id string) (ReferralView, error) {
 	var v ReferralView
 	err := s.personWrite(ctx, actor, func(t *tx) error {
-		row, err := findReferral(ctx, t, id)
-		if err != nil {
+		var row referralRow
+		var err error
+		if v, row, err = findReferralHeading(ctx, t, actor, id); err != nil {
 			return err
 		}
 		r := row.task
-		if !care.CanSeeReferral(actor, r) {
-			return refuse("referral.read", "Task", r.ID, r.PersonID, "not-on-side", errNoReferralAccess())
-		}
-		v = ReferralView{Task: r, LoopClosedAt: row.loopClosedAt, OutcomeSeenAt: row.outcomeSeenAt, Now: t.now}
-		p, err := findPerson(ctx, t, r.PersonID)
-		if err != nil {
-			return err
-		}
-		v.Person = care.Person{ID: p.ID, NHSNumber: p.NHSNumber, GivenName: p.GivenName, FamilyName: p.FamilyName,
-			DateOfBirth: p.DateOfBirth, Postcode: p.Postcode, RegisteredPracticeID: p.RegisteredPracticeID}
 		for _, n := range []struct {
 			dst         *string
 			query, from string
 		}{
-			{&v.ServiceName, serviceNameQuery, r.ServiceID}, {&v.ToTeamName, teamNameQuery, r.ToTeamID},
+			{&v.ToTeamName, teamNameQuery, r.ToTeamID},
 			{&v.ToOrgName, orgNameQuery, r.ToOrgID}, {&v.FromTeamName, teamNameQuery, r.FromTeamID},
 			{&v.FromOrgName, orgNameQuery, r.FromOrgID}, {&v.ReferrerName, userNameQuery, r.ReferrerUserID},
 			{&v.AssignedName, userNameQuery, r.AssignedTo}, {&v.RedirectedToService, serviceNameQuery, r.RedirectedTo.ServiceID},
@@ -180,9 +224,9 @@ func (s *Store) Referral(ctx context.Context, actor care.Actor, id string) (Refe
 		if v.Targets, _, err = findTargets(ctx, t, r.ServiceID); err != nil {
 			return err
 		}
-		v.Deadlines, v.HasDeadlines = r.Deadlines(referralCalendar, v.Targets)
-		v.Overdue = r.Overdue(referralCalendar, v.Targets, t.now)
-		v.Wait = r.Wait(referralCalendar, t.now)
+		v.Deadlines, v.HasDeadlines = r.Deadlines(t.cal, v.Targets)
+		v.Overdue = r.Overdue(t.cal, v.Targets, t.now)
+		v.Wait = r.Wait(t.cal, t.now)
 		history, err := findTransitions(ctx, t, r.ID)
 		if err != nil {
 			return err
@@ -233,15 +277,7 @@ func (s *Store) Referral(ctx context.Context, actor care.Actor, id string) (Refe
 			}
 			v.OutcomeSeenAt, v.OutcomeSeenNow = t.now, true
 		}
-		detail := "sides="
-		for i, sd := range r.SidesOf(actor) {
-			if i > 0 {
-				detail += "+"
-			}
-			detail += string(sd)
-		}
-		return t.appendAudit(ctx, actor, auditEntry{Action: "referral.read", ResourceType: "Task", ResourceID: r.ID,
-			PersonID: r.PersonID, Detail: detail})
+		return auditReferralRead(ctx, t, actor, r)
 	})
 	return v, err
 }

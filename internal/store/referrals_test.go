@@ -100,6 +100,7 @@ func hasNotification(list []notify.Notification, kind notify.Kind, link string) 
 }
 
 func TestSendReferral(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)
@@ -168,6 +169,7 @@ func TestSendReferral(t *testing.T) {
 }
 
 func TestSendReferralRefusesWhatItCannotSend(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)
@@ -204,6 +206,7 @@ func TestSendReferralRefusesWhatItCannotSend(t *testing.T) {
 }
 
 func TestReferralLifecycleClosesTheLoop(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)
@@ -304,6 +307,7 @@ func TestReferralLifecycleClosesTheLoop(t *testing.T) {
 }
 
 func TestReferralAccessNeedsASide(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)
@@ -341,6 +345,7 @@ func TestReferralAccessNeedsASide(t *testing.T) {
 // TestConcurrentAcceptExactlyOneSucceeds races two workers accepting the
 // same referral from the same page version.
 func TestConcurrentAcceptExactlyOneSucceeds(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)
@@ -404,6 +409,7 @@ func TestConcurrentAcceptExactlyOneSucceeds(t *testing.T) {
 }
 
 func TestRedirectReferral(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)
@@ -458,6 +464,7 @@ func TestRedirectReferral(t *testing.T) {
 }
 
 func TestAssignReferral(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)
@@ -485,6 +492,7 @@ func TestAssignReferral(t *testing.T) {
 }
 
 func TestEscalationOfOverdueReferrals(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)
@@ -555,6 +563,7 @@ func TestEscalationOfOverdueReferrals(t *testing.T) {
 }
 
 func TestIncomingAndSentQueues(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)
@@ -590,6 +599,7 @@ func TestIncomingAndSentQueues(t *testing.T) {
 }
 
 func TestReferralFiguresNeedFiveReferrals(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)
@@ -649,6 +659,7 @@ func TestReferralFiguresNeedFiveReferrals(t *testing.T) {
 }
 
 func TestReferralAttachments(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)
@@ -714,6 +725,7 @@ func TestReferralAttachments(t *testing.T) {
 }
 
 func TestPendingEmailsAreSentOnce(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)
@@ -740,6 +752,7 @@ func TestPendingEmailsAreSentOnce(t *testing.T) {
 }
 
 func TestReferralTargetsPerService(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)
@@ -770,6 +783,7 @@ func TestReferralTargetsPerService(t *testing.T) {
 }
 
 func TestImportReferralsReplaysHistory(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)
@@ -807,7 +821,7 @@ func TestImportReferralsReplaysHistory(t *testing.T) {
 		}
 		// Sent Thursday and acknowledged: it owed a decision by the next
 		// Thursday, and the import keeps that.
-		if !v.Deadlines.DecideBy.Equal(referralCalendar.AddWorkingDays(at, 5)) {
+		if !v.Deadlines.DecideBy.Equal(s.Calendar().AddWorkingDays(at, 5)) {
 			t.Errorf("decide by %v", v.Deadlines.DecideBy)
 		}
 		if _, err := s.PersonRecord(ctx, a.socialWorker, a.person.ID); err != nil {
@@ -826,6 +840,7 @@ func TestImportReferralsReplaysHistory(t *testing.T) {
 }
 
 func TestSafeguardingReferralsAreSensitiveOnTheTimeline(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		a := newReferralArea(t, s)

@@ -69,9 +69,19 @@ func actorFor(u care.User, membershipID string) care.Actor {
 // SessionActor loads a session and the user acting through it. It does not
 // judge expiry: the caller compares the times with its own policy.
 func (s *Store) SessionActor(ctx context.Context, idHash string) (Session, care.Actor, error) {
+	if e, ok, err := s.cachedSession(ctx, idHash); err != nil || ok {
+		return e.sess, e.actor, err
+	}
 	var sess Session
 	var actor care.Actor
+	var epoch int64
+	loadedAt := time.Now()
 	err := s.read(ctx, func(t *tx) error {
+		// The epoch is read in the same snapshot, so the entry is cached
+		// under the epoch it was true at (session_cache.go).
+		if err := t.queryRow(ctx, `SELECT epoch FROM session_epoch WHERE id = 1`).Scan(&epoch); err != nil {
+			return err
+		}
 		var membership sql.NullString
 		err := t.queryRow(ctx, `SELECT id_hash, user_id, membership_id, auth_method, created_at, last_seen_at,
 			expires_at, ip, user_agent FROM sessions WHERE id_hash = ?`, idHash).
@@ -99,15 +109,22 @@ func (s *Store) SessionActor(ctx context.Context, idHash string) (Session, care.
 		}
 		return nil
 	})
+	if err == nil {
+		s.rememberSession(idHash, cachedSession{sess: sess, actor: actor, loadedAt: loadedAt}, epoch)
+	}
 	return sess, actor, err
 }
 
 // TouchSession records activity, which keeps an idle session alive.
 func (s *Store) TouchSession(ctx context.Context, idHash string, at time.Time) error {
-	return s.write(ctx, func(t *tx) error {
+	err := s.write(ctx, func(t *tx) error {
 		_, err := t.exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE id_hash = ?`, at, idHash)
 		return err
 	})
+	if err == nil {
+		s.touchCached(idHash, at)
+	}
+	return err
 }
 
 // SwitchTeam changes which of the user's teams the session acts for.
@@ -126,24 +143,37 @@ func (s *Store) SwitchTeam(ctx context.Context, actor care.Actor, idHash, member
 			`UPDATE sessions SET membership_id = ? WHERE id_hash = ? AND user_id = ?`, membershipID, idHash, actor.UserID); err != nil {
 			return err
 		}
+		if err := bumpSessionEpoch(ctx, t); err != nil {
+			return err
+		}
 		return t.appendAudit(ctx, next, auditEntry{Action: "session.switch-team", ResourceType: "Team", ResourceID: next.Acting.TeamID})
 	})
+	s.forgetSessions(idHash)
 	return next, err
 }
 
 // EndSession deletes a session; why is "sign-out", "idle" or "expired".
 func (s *Store) EndSession(ctx context.Context, actor care.Actor, idHash, why string) error {
-	return s.write(ctx, func(t *tx) error {
+	err := s.write(ctx, func(t *tx) error {
 		if _, err := t.exec(ctx, `DELETE FROM sessions WHERE id_hash = ?`, idHash); err != nil {
+			return err
+		}
+		if err := bumpSessionEpoch(ctx, t); err != nil {
 			return err
 		}
 		return t.appendAudit(ctx, actor, auditEntry{Action: "session.end", ResourceType: "Session", Detail: why})
 	})
+	s.forgetSessions(idHash)
+	return err
 }
 
+// endUserSessions ends every session of a user. The caller forgets the
+// cached sessions once its transaction has committed.
 func endUserSessions(ctx context.Context, t *tx, userID string) error {
-	_, err := t.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID)
-	return err
+	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+		return err
+	}
+	return bumpSessionEpoch(ctx, t)
 }
 
 // DeleteStaleSessions removes sessions past their absolute expiry or idle for

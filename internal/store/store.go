@@ -47,6 +47,9 @@ type Options struct {
 	// transaction commits alone. It exists to measure what group commit
 	// gains; production leaves it false.
 	SingleCommits bool
+	// Calendar is the working calendar, and its zone the one where today's
+	// date is judged: referral deadlines, MDT dates, dates of birth. Required.
+	Calendar *care.Calendar
 }
 
 // Store is an open database.
@@ -59,6 +62,7 @@ type Store struct {
 	reader *sql.DB
 	now    func() time.Time
 	log    *slog.Logger
+	cal    *care.Calendar
 	// Location is where the store lives, for messages ("/var/lib/x.db").
 	location string
 	// group runs SQLite's write transactions in groups that share a
@@ -68,13 +72,22 @@ type Store struct {
 	// (checkpoint.go); nil on PostgreSQL.
 	checkpoints   *checkpointer
 	checkpointsDB *sql.DB
+	// sessions caches signed-in sessions (session_cache.go).
+	sessions sessionCache
+	// auditWritten is signalled, without blocking, after a transaction
+	// that wrote audit rows commits, so the sealer runs when there is
+	// something to seal rather than on a timer.
+	auditWritten chan struct{}
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" or a
 // "postgres://" URL. It checks the database is reachable but does not
 // migrate it. Errors are one plain sentence, fit to show an operator.
 func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
-	s := &Store{now: opts.Now, log: opts.Logger}
+	s := &Store{now: opts.Now, log: opts.Logger, cal: opts.Calendar, auditWritten: make(chan struct{}, 1)}
+	if s.cal == nil {
+		return nil, errors.New("the store needs a working calendar (Options.Calendar)")
+	}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -92,7 +105,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 		}
 		s.checkpoints = newCheckpointer(s.checkpointsDB, s.log)
 		if !opts.SingleCommits {
-			s.group = newGroupWriter(s.writer, s.dialect, func() time.Time { return s.now() }, s.checkpoints.committed)
+			s.group = newGroupWriter(s.writer, s.dialect, func() time.Time { return s.now() }, s.cal, s.checkpoints.committed)
 		}
 		return s, nil
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
@@ -278,6 +291,13 @@ type tx struct {
 	tx      *sql.Tx
 	dialect Dialect
 	now     time.Time
+	cal     *care.Calendar
+	// heldAudits, when set, collects the audit entries of a read made by
+	// readAudited instead of writing them (audit.go).
+	heldAudits *[]auditEntry
+	// audited says appendAudit wrote a row, so the sealer is told after
+	// the commit.
+	audited bool
 }
 
 func (s *Store) begin(ctx context.Context, write bool) (*tx, error) {
@@ -294,7 +314,7 @@ func (s *Store) begin(ctx context.Context, write bool) (*tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &tx{tx: t, dialect: s.dialect, now: s.now().UTC().Truncate(time.Microsecond)}, nil
+	return &tx{tx: t, dialect: s.dialect, now: s.now().UTC().Truncate(time.Microsecond), cal: s.cal}, nil
 }
 
 // write runs fn in a read-write transaction and commits it if fn succeeds.
@@ -311,6 +331,9 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 		if r.err != nil {
 			return s.classify(r.err)
 		}
+		if r.audited {
+			s.signalAudit()
+		}
 		return nil
 	}
 	t, err := s.begin(ctx, true)
@@ -324,8 +347,22 @@ func (s *Store) write(ctx context.Context, fn func(*tx) error) error {
 	if err := t.tx.Commit(); err != nil {
 		return s.classify(err)
 	}
+	if t.audited {
+		s.signalAudit()
+	}
 	return nil
 }
+
+func (s *Store) signalAudit() {
+	select {
+	case s.auditWritten <- struct{}{}:
+	default:
+	}
+}
+
+// AuditWritten receives after a write that added audit rows has
+// committed, for the job that seals them.
+func (s *Store) AuditWritten() <-chan struct{} { return s.auditWritten }
 
 // read runs fn in a read-only transaction, so it sees one consistent snapshot.
 func (s *Store) read(ctx context.Context, fn func(*tx) error) error {

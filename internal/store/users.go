@@ -244,7 +244,7 @@ func (s *Store) SetPassword(ctx context.Context, actor care.Actor, userID, hash 
 		return s.denied(ctx, actor, auditEntry{Action: "user.password", ResourceType: "User", ResourceID: userID},
 			care.Errorf(care.KindForbidden, "You cannot change another user's password."))
 	}
-	return s.write(ctx, func(t *tx) error {
+	err := s.write(ctx, func(t *tx) error {
 		if err := t.execOne(ctx, care.Errorf(care.KindNotFound, "There is no such user."),
 			`UPDATE users SET password_hash = ?, password_changed_at = ?, updated_at = ?, version = version + 1 WHERE id = ?`,
 			hash, t.now, t.now, userID); err != nil {
@@ -255,6 +255,8 @@ func (s *Store) SetPassword(ctx context.Context, actor care.Actor, userID, hash 
 		}
 		return t.appendAudit(ctx, actor, auditEntry{Action: "user.password", ResourceType: "User", ResourceID: userID})
 	})
+	s.forgetSessions("")
+	return err
 }
 
 // DisableUser stops an account signing in and ends its sessions.
@@ -263,7 +265,7 @@ func (s *Store) DisableUser(ctx context.Context, actor care.Actor, userID string
 		return s.denied(ctx, actor, auditEntry{Action: "user.disable", ResourceType: "User", ResourceID: userID},
 			care.Errorf(care.KindForbidden, "You cannot disable users."))
 	}
-	return s.write(ctx, func(t *tx) error {
+	err := s.write(ctx, func(t *tx) error {
 		if err := t.execOne(ctx, care.Errorf(care.KindNotFound, "There is no such user."),
 			`UPDATE users SET disabled_at = COALESCE(disabled_at, ?), updated_at = ?, version = version + 1 WHERE id = ?`,
 			t.now, t.now, userID); err != nil {
@@ -274,6 +276,8 @@ func (s *Store) DisableUser(ctx context.Context, actor care.Actor, userID string
 		}
 		return t.appendAudit(ctx, actor, auditEntry{Action: "user.disable", ResourceType: "User", ResourceID: userID})
 	})
+	s.forgetSessions("")
+	return err
 }
 
 // OrganisationByCode finds an organisation by its ODS or GSS code.

@@ -9,6 +9,7 @@ import (
 )
 
 func TestUserLifecycleEndsSessions(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		team := seedTeam(t, s, "Test Practice", "F99001")
@@ -70,6 +71,7 @@ func TestUserLifecycleEndsSessions(t *testing.T) {
 }
 
 func TestUserManagementIsDeniedAndAudited(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		team := seedTeam(t, s, "Test Practice", "F99001")
@@ -90,6 +92,7 @@ func TestUserManagementIsDeniedAndAudited(t *testing.T) {
 }
 
 func TestLoginFailuresAreCountedPerKey(t *testing.T) {
+	t.Parallel()
 	engines(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
 		since := time.Now().Add(-time.Minute)

@@ -8,6 +8,8 @@ import (
 	"runtime/debug"
 	"sync"
 	"time"
+
+	"github.com/joinedup/joinedup/internal/care"
 )
 
 // Group commit on SQLite.
@@ -46,6 +48,8 @@ type writeResult struct {
 	err      error
 	panicked any
 	stack    []byte
+	// audited says the transaction appended audit rows.
+	audited bool
 }
 
 // groupWriter owns SQLite's single writer connection.
@@ -53,6 +57,7 @@ type groupWriter struct {
 	db       *sql.DB
 	dialect  Dialect
 	now      func() time.Time
+	cal      *care.Calendar
 	maxGroup int
 	maxTime  time.Duration
 	// committed is told, without blocking, after each commit, so the
@@ -82,11 +87,12 @@ type WriterStats struct {
 	LargestGroup                          int
 }
 
-func newGroupWriter(db *sql.DB, dialect Dialect, now func() time.Time, committed chan<- struct{}) *groupWriter {
+func newGroupWriter(db *sql.DB, dialect Dialect, now func() time.Time, cal *care.Calendar, committed chan<- struct{}) *groupWriter {
 	w := &groupWriter{
 		db:        db,
 		dialect:   dialect,
 		now:       now,
+		cal:       cal,
 		maxGroup:  defaultMaxGroup,
 		maxTime:   defaultMaxGroupTime,
 		committed: committed,
@@ -234,8 +240,9 @@ func (w *groupWriter) runMember(sqlTx *sql.Tx, r *writeRequest) (result writeRes
 	if _, err := sqlTx.ExecContext(ctx, "SAVEPOINT request"); err != nil {
 		return writeResult{err: err}, true
 	}
-	t := &tx{tx: sqlTx, dialect: w.dialect, now: w.now().UTC().Truncate(time.Microsecond)}
+	t := &tx{tx: sqlTx, dialect: w.dialect, now: w.now().UTC().Truncate(time.Microsecond), cal: w.cal}
 	result = callRecovering(t, r.fn)
+	result.audited = t.audited
 	if result.err == nil && result.panicked == nil {
 		if _, err := sqlTx.ExecContext(ctx, "RELEASE request"); err != nil {
 			return writeResult{err: err}, true

@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -13,23 +15,24 @@ import (
 )
 
 // holdWriter makes the group writer busy with a request that waits until
-// want requests are queued behind it, so they form one group when it
-// returns. It returns a function that waits for the holding request.
-func holdWriter(t *testing.T, s *Store, want int) (wait func()) {
+// release is called, so the requests queued meanwhile form one group when
+// it returns. release waits for the holding request to finish.
+func holdWriter(t *testing.T, s *Store) (release func()) {
 	t.Helper()
 	done := make(chan error, 1)
 	running := make(chan struct{})
+	goOn := make(chan struct{})
 	var first sync.Once
 	go func() {
 		done <- s.write(context.Background(), func(t *tx) error {
 			firstRun := false
 			first.Do(func() { close(running); firstRun = true })
-			deadline := time.Now().Add(10 * time.Second)
-			for firstRun && len(s.group.requests) < want {
-				if time.Now().After(deadline) {
-					return errors.New("the other requests never queued")
+			if firstRun {
+				select {
+				case <-goOn:
+				case <-time.After(10 * time.Second):
+					return errors.New("never released")
 				}
-				time.Sleep(time.Millisecond)
 			}
 			_, err := t.exec(context.Background(), `INSERT INTO gc_test (k) VALUES ('holder')`)
 			return err
@@ -37,15 +40,33 @@ func holdWriter(t *testing.T, s *Store, want int) (wait func()) {
 	}()
 	<-running
 	return func() {
+		close(goOn)
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}
 	}
 }
 
+// waitQueued waits until n requests wait for the held writer.
+func waitQueued(t *testing.T, s *Store, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for len(s.group.requests) < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d requests queued, want %d", len(s.group.requests), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 func gcStore(t *testing.T) *Store {
 	t.Helper()
 	s := openTestSQLite(t)
+	// On a loaded machine a group may take longer than the writer's time
+	// bound and split in two; the tests that count groups must not depend
+	// on the machine's speed. (No race: the writer reads the bound only
+	// after receiving a request sent after this write.)
+	s.group.maxTime = time.Minute
 	if err := s.write(context.Background(), func(t *tx) error {
 		_, err := t.exec(context.Background(), `CREATE TABLE gc_test (k TEXT PRIMARY KEY)`)
 		return err
@@ -62,6 +83,25 @@ func gcKeys(t *testing.T, s *Store) []string {
 		t.Fatal(err)
 	}
 	return collect(t, rows)
+}
+
+// collect reads one text column from every row, sorted.
+func collect(t *testing.T, rows *sql.Rows) []string {
+	t.Helper()
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func insertKeys(ctx context.Context, keys ...string) func(*tx) error {
@@ -83,7 +123,7 @@ func TestGroupCommitIsolatesEachRequest(t *testing.T) {
 	s := gcStore(t)
 	ctx := context.Background()
 	before := s.WriterStats()
-	wait := holdWriter(t, s, 6)
+	release := holdWriter(t, s)
 
 	type outcome struct {
 		name     string
@@ -118,7 +158,8 @@ func TestGroupCommitIsolatesEachRequest(t *testing.T) {
 		panic("a bug in one request")
 	})
 	run("ok-3", insertKeys(ctx, "f1"))
-	wait()
+	waitQueued(t, s, 6)
+	release()
 
 	got := map[string]outcome{}
 	for range 6 {
@@ -164,12 +205,10 @@ func TestGroupCommitIsolatesEachRequest(t *testing.T) {
 func TestGroupCommitRerunsOthersWhenTheTransactionBreaks(t *testing.T) {
 	s := gcStore(t)
 	ctx := context.Background()
-	wait := holdWriter(t, s, 3)
+	release := holdWriter(t, s)
 	errs := make(chan error, 3)
 	go func() { errs <- s.write(ctx, insertKeys(ctx, "before")) }()
-	for len(s.group.requests) < 1 {
-		time.Sleep(time.Millisecond)
-	}
+	waitQueued(t, s, 1)
 	go func() {
 		errs <- s.write(ctx, func(t *tx) error {
 			if err := insertKeys(ctx, "breaker")(t); err != nil {
@@ -181,11 +220,10 @@ func TestGroupCommitRerunsOthersWhenTheTransactionBreaks(t *testing.T) {
 			return errors.New("broke the transaction")
 		})
 	}()
-	for len(s.group.requests) < 2 {
-		time.Sleep(time.Millisecond)
-	}
+	waitQueued(t, s, 2)
 	go func() { errs <- s.write(ctx, insertKeys(ctx, "after")) }()
-	wait()
+	waitQueued(t, s, 3)
+	release()
 	failed := 0
 	for range 3 {
 		if err := <-errs; err != nil {
@@ -209,15 +247,13 @@ func TestGroupCommitRerunsOthersWhenTheTransactionBreaks(t *testing.T) {
 // up before its turn does nothing, and says so.
 func TestGroupCommitSkipsACancelledRequest(t *testing.T) {
 	s := gcStore(t)
-	wait := holdWriter(t, s, 1)
+	release := holdWriter(t, s)
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- s.write(ctx, insertKeys(context.Background(), "cancelled")) }()
-	for len(s.group.requests) < 1 {
-		time.Sleep(time.Millisecond)
-	}
+	waitQueued(t, s, 1)
 	cancel()
-	wait()
+	release()
 	if err := <-errc; err == nil {
 		t.Fatal("a cancelled request reported success")
 	}
@@ -284,7 +320,7 @@ func TestGroupCommitUnderConcurrency(t *testing.T) {
 // benchmarks compare against, working.
 func TestSingleCommitsOptionTurnsGroupingOff(t *testing.T) {
 	ctx := context.Background()
-	s, err := Open(ctx, "sqlite:"+t.TempDir()+"/single.db", Options{SingleCommits: true})
+	s, err := Open(ctx, "sqlite:"+t.TempDir()+"/single.db", Options{SingleCommits: true, Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}

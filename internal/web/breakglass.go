@@ -137,7 +137,14 @@ func (s *Server) reviewSave(w http.ResponseWriter, r *http.Request, actor care.A
 type accessLogView struct {
 	Page
 	Person care.PersonSummary
-	Events []care.AccessEvent
+	Events []accessLine
+}
+
+// accessLine is one access, with what it showed and why it was allowed
+// written for people (see access_words.go).
+type accessLine struct {
+	care.AccessEvent
+	Shown, Through string
 }
 
 func (s *Server) accessLogPage(w http.ResponseWriter, r *http.Request, actor care.Actor) {
@@ -149,7 +156,11 @@ func (s *Server) accessLogPage(w http.ResponseWriter, r *http.Request, actor car
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "access-log", accessLogView{Page: s.page(r, "Who has accessed this record"), Person: who, Events: events})
+	v := accessLogView{Page: s.page(r, "Who has accessed this record"), Person: who}
+	for _, e := range events {
+		v.Events = append(v.Events, accessLine{AccessEvent: e, Shown: describeParts(e.Parts), Through: describeVia(e.Via)})
+	}
+	s.render(w, r, http.StatusOK, "access-log", v)
 }
 
 type accessFindView struct {

@@ -81,20 +81,20 @@ func distanceText(h directory.Hit) string {
 	return s
 }
 
-func verifiedText(v care.Verification) string {
+func verifiedText(v care.Verification, loc *time.Location) string {
 	if v.At.IsZero() {
 		return "Never checked"
 	}
-	s := "Last checked " + v.At.In(london).Format("2 January 2006")
+	s := "Last checked " + v.At.In(loc).Format("2 January 2006")
 	if v.ByName != "" {
 		s += " by " + v.ByName
 	}
 	return s
 }
 
-func viewHit(h directory.Hit) hitView {
+func viewHit(h directory.Hit, loc *time.Location) hitView {
 	v := hitView{Hit: h, Contacts: viewContacts(h.Contacts), Distance: distanceText(h),
-		AgeRule: h.Service.Eligibility.AgeRule(), Verified: verifiedText(h.Service.Verified)}
+		AgeRule: h.Service.Eligibility.AgeRule(), Verified: verifiedText(h.Service.Verified, loc)}
 	for _, m := range h.Service.Referral.Methods {
 		v.Referral = append(v.Referral, m.Label())
 	}
@@ -168,10 +168,10 @@ func (s *Server) directorySearch(w http.ResponseWriter, r *http.Request, actor c
 		v.GapRecorded = true
 	}
 	for _, h := range res.Eligible {
-		v.Eligible = append(v.Eligible, viewHit(h))
+		v.Eligible = append(v.Eligible, viewHit(h, s.loc))
 	}
 	for _, h := range res.NotAvailable {
-		v.NotAvailable = append(v.NotAvailable, viewHit(h))
+		v.NotAvailable = append(v.NotAvailable, viewHit(h, s.loc))
 	}
 	if err := s.fillHitFigures(r.Context(), v.Eligible, v.NotAvailable); err != nil {
 		s.renderError(w, r, err)
@@ -221,7 +221,7 @@ func (s *Server) directoryGaps(w http.ResponseWriter, r *http.Request, actor car
 	if days == 0 {
 		v.Days, days = "90", 90
 	}
-	today := time.Now().In(london)
+	today := time.Now().In(s.loc)
 	v.From, v.To = today.AddDate(0, 0, -days+1).Format("2006-01-02"), today.Format("2006-01-02")
 	areas, err := s.store.OrganisationsOfKind(r.Context(), care.OrgLocalAuthority)
 	if err != nil {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -43,7 +44,7 @@ func (s *Server) refreshIndex(r *http.Request, refs ...store.EntryRef) {
 // confirmEntry marks an entry verified ("these details are still correct"),
 // refreshes the search index and returns to the entry's page.
 func (s *Server) confirmEntry(w http.ResponseWriter, r *http.Request, kind, pagePath string, verify func(id string, version int) (string, error)) {
-	if !s.readForm(w, r) {
+	if !s.parseForm(w, r) {
 		return
 	}
 	id, err := verify(r.PathValue("id"), formVersion(r))
@@ -55,17 +56,99 @@ func (s *Server) confirmEntry(w http.ResponseWriter, r *http.Request, kind, page
 	http.Redirect(w, r, pagePath+id+"?done=verified", http.StatusSeeOther)
 }
 
-func (s *Server) readForm(w http.ResponseWriter, r *http.Request) bool {
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, care.Errorf(care.KindInvalid, "The form could not be read."))
-		return false
-	}
-	return true
-}
-
 func formVersion(r *http.Request) int {
 	v, _ := strconv.Atoi(r.PostForm.Get("version"))
 	return v
+}
+
+// entryPages is what the handlers every kind of entry shares need to know
+// about one kind.
+type entryPages[E any] struct {
+	typ          string // store.EntryService and the rest
+	resourceType string // as the audit trail names it
+	load         func(ctx context.Context, id string) (E, error)
+	save         func(ctx context.Context, actor care.Actor, e E) (E, error)
+	// owner is the organisation whose managers look after the entry.
+	owner func(E) string
+	id    func(E) string
+	// saved is where to go once the entry is saved.
+	saved func(E) string
+}
+
+func (s *Server) organisationPages() entryPages[care.Organisation] {
+	return entryPages[care.Organisation]{typ: store.EntryOrganisation, resourceType: "Organization",
+		load: s.store.Organisation, save: s.store.UpdateOrganisationDetails,
+		owner: func(o care.Organisation) string { return o.ID }, id: func(o care.Organisation) string { return o.ID },
+		saved: func(o care.Organisation) string { return "/directory/organisations/" + o.ID + "?done=saved" }}
+}
+
+func (s *Server) teamPages() entryPages[care.Team] {
+	return entryPages[care.Team]{typ: store.EntryTeam, resourceType: "Team", load: s.store.Team, save: s.store.UpdateTeamDetails,
+		owner: func(t care.Team) string { return t.OrganisationID }, id: func(t care.Team) string { return t.ID },
+		saved: func(t care.Team) string { return "/directory/teams/" + t.ID + "?done=saved" }}
+}
+
+func (s *Server) servicePages() entryPages[care.Service] {
+	return entryPages[care.Service]{typ: store.EntryService, resourceType: "HealthcareService", load: s.store.Service,
+		save: s.store.UpdateService, owner: func(sv care.Service) string { return sv.OrganisationID },
+		id: func(sv care.Service) string { return sv.ID }, saved: func(sv care.Service) string { return "/directory/services/" + sv.ID + "?done=saved" }}
+}
+
+// contactPages: a contact has no page of its own; it is shown on its team's.
+func (s *Server) contactPages() entryPages[care.Contact] {
+	return entryPages[care.Contact]{typ: store.EntryContact, resourceType: "PractitionerRole", load: s.store.Contact,
+		save: s.store.UpdateContact, owner: func(c care.Contact) string { return c.OrganisationID },
+		id: func(c care.Contact) string { return c.ID }, saved: func(c care.Contact) string { return "/directory/teams/" + c.TeamID + "?done=contact-saved" }}
+}
+
+// manageable loads the entry the address names, for someone who looks
+// after it; anyone else is refused, and the refusal audited as the action
+// directory.<kind>.<verb>.
+func manageable[E any](s *Server, w http.ResponseWriter, r *http.Request, actor care.Actor, k entryPages[E], verb string) (E, bool) {
+	e, err := k.load(r.Context(), r.PathValue("id"))
+	if err != nil {
+		s.renderError(w, r, err)
+		return e, false
+	}
+	return e, s.mayManage(w, r, actor, k.owner(e), "directory."+k.typ+"."+verb, k.resourceType, k.id(e))
+}
+
+// saveEntry is the one handler that saves an edited entry, of any kind.
+// form reads what was posted over the saved entry (and fills the page's
+// view as it does); the result is saved over the version the form was made
+// from, the search index refreshed, and the browser sent on. When someone
+// else saved first, show renders the form again beside latest, the entry
+// as it is saved now, so that saving again is a deliberate choice; when
+// what was typed has problems, show renders them at their fields, with
+// latest nil.
+func saveEntry[E any](s *Server, w http.ResponseWriter, r *http.Request, actor care.Actor, k entryPages[E],
+	form func(cur E) (E, error), show func(status int, errs care.FieldErrors, latest *E)) {
+	cur, ok := manageable(s, w, r, actor, k, "update")
+	if !ok || !s.parseForm(w, r) {
+		return
+	}
+	next, err := form(cur)
+	if err == nil {
+		var saved E
+		if saved, err = k.save(r.Context(), actor, next); err == nil {
+			s.refreshIndex(r, store.EntryRef{Type: k.typ, ID: k.id(saved)})
+			http.Redirect(w, r, k.saved(saved), http.StatusSeeOther)
+			return
+		}
+	}
+	switch errs := care.FieldsOf(err); {
+	case len(errs) > 0:
+		show(http.StatusBadRequest, errs, nil)
+	case care.IsKind(err, care.KindConflict):
+		latest, err := k.load(r.Context(), k.id(cur))
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		show(http.StatusConflict, nil, &latest)
+	default:
+		s.renderError(w, r, err)
+	}
 }
 
 // ---- Services ----
@@ -177,12 +260,8 @@ func (s *Server) renderServiceForm(w http.ResponseWriter, r *http.Request, statu
 }
 
 func (s *Server) editServicePage(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	sv, err := s.store.Service(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if !s.mayManage(w, r, actor, sv.OrganisationID, "directory.service.edit", "HealthcareService", sv.ID) {
+	sv, ok := manageable(s, w, r, actor, s.servicePages(), "edit")
+	if !ok {
 		return
 	}
 	org, err := s.store.Organisation(r.Context(), sv.OrganisationID)
@@ -195,56 +274,30 @@ func (s *Server) editServicePage(w http.ResponseWriter, r *http.Request, actor c
 }
 
 func (s *Server) updateService(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	ctx := r.Context()
-	cur, err := s.store.Service(ctx, r.PathValue("id"))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if !s.mayManage(w, r, actor, cur.OrganisationID, "directory.service.update", "HealthcareService", cur.ID) || !s.readForm(w, r) {
-		return
-	}
-	org, err := s.store.Organisation(ctx, cur.OrganisationID)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	v := serviceEditView{Page: s.page(r, "Change "+cur.Name), Organisation: org, Service: cur,
-		Form: readServiceForm(r.PostForm), Action: "/directory/services/" + cur.ID}
-	sv, errs := v.Form.service(cur, s.dir)
-	if len(errs) == 0 {
-		var saved care.Service
-		saved, err = s.store.UpdateService(ctx, actor, sv)
-		if err == nil {
-			s.refreshIndex(r, store.EntryRef{Type: store.EntryService, ID: saved.ID})
-			http.Redirect(w, r, "/directory/services/"+saved.ID+"?done=saved", http.StatusSeeOther)
-			return
+	var v serviceEditView
+	saveEntry(s, w, r, actor, s.servicePages(), func(cur care.Service) (care.Service, error) {
+		org, err := s.store.Organisation(r.Context(), cur.OrganisationID)
+		if err != nil {
+			return cur, err
 		}
-		errs = care.FieldsOf(err)
-	}
-	switch {
-	case len(errs) > 0:
+		v = serviceEditView{Page: s.page(r, "Change "+cur.Name), Organisation: org, Service: cur,
+			Form: readServiceForm(r.PostForm), Action: "/directory/services/" + cur.ID}
+		sv, errs := v.Form.service(cur, s.dir)
+		return sv, errs.Err()
+	}, func(status int, errs care.FieldErrors, latest *care.Service) {
+		if latest != nil {
+			// Show what is saved now beside what they typed.
+			saved := serviceView{Service: *latest}
+			if err := s.fillServiceView(r, &saved); err != nil {
+				s.renderError(w, r, err)
+				return
+			}
+			v.Conflict, v.Form.Version = &saved, strconv.Itoa(latest.Version)
+			v.Title = "Conflict: " + v.Title
+		}
 		v.Errors = errs
-		s.renderServiceForm(w, r, http.StatusBadRequest, v)
-	case care.IsKind(err, care.KindConflict):
-		// Show what is saved now beside what they typed, and take the form
-		// to the saved version so that saving again is a deliberate choice.
-		latest, lerr := s.store.Service(ctx, cur.ID)
-		if lerr != nil {
-			s.renderError(w, r, lerr)
-			return
-		}
-		saved := serviceView{Service: latest}
-		if err := s.fillServiceView(r, &saved); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-		v.Conflict, v.Form.Version = &saved, strconv.Itoa(latest.Version)
-		v.Title = "Conflict: " + v.Title
-		s.renderServiceForm(w, r, http.StatusConflict, v)
-	default:
-		s.renderError(w, r, err)
-	}
+		s.renderServiceForm(w, r, status, v)
+	})
 }
 
 func (s *Server) newServicePage(w http.ResponseWriter, r *http.Request, actor care.Actor) {
@@ -271,7 +324,7 @@ func (s *Server) createService(w http.ResponseWriter, r *http.Request, actor car
 		s.renderError(w, r, err)
 		return
 	}
-	if !s.mayManage(w, r, actor, org.ID, "directory.service.create", "HealthcareService", "") || !s.readForm(w, r) {
+	if !s.mayManage(w, r, actor, org.ID, "directory.service.create", "HealthcareService", "") || !s.parseForm(w, r) {
 		return
 	}
 	v := serviceEditView{Page: s.page(r, "Add a service"), Organisation: org, Form: readServiceForm(r.PostForm), New: true,
@@ -352,54 +405,27 @@ type teamEditView struct {
 }
 
 func (s *Server) editTeamPage(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	t, err := s.store.Team(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if !s.mayManage(w, r, actor, t.OrganisationID, "directory.team.edit", "Team", t.ID) {
+	t, ok := manageable(s, w, r, actor, s.teamPages(), "edit")
+	if !ok {
 		return
 	}
 	s.render(w, r, http.StatusOK, "directory-team-edit", teamEditView{Page: s.page(r, "Change "+t.Name), Team: t, Form: teamFormOf(t, s.dir)})
 }
 
 func (s *Server) updateTeam(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	ctx := r.Context()
-	cur, err := s.store.Team(ctx, r.PathValue("id"))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if !s.mayManage(w, r, actor, cur.OrganisationID, "directory.team.update", "Team", cur.ID) || !s.readForm(w, r) {
-		return
-	}
-	v := teamEditView{Page: s.page(r, "Change "+cur.Name), Team: cur, Form: readTeamForm(r.PostForm)}
-	t, errs := v.Form.team(cur, s.dir)
-	if len(errs) == 0 {
-		saved, err := s.store.UpdateTeamDetails(ctx, actor, t)
-		if err == nil {
-			s.refreshIndex(r, store.EntryRef{Type: store.EntryTeam, ID: saved.ID})
-			http.Redirect(w, r, "/directory/teams/"+saved.ID+"?done=saved", http.StatusSeeOther)
-			return
+	var v teamEditView
+	saveEntry(s, w, r, actor, s.teamPages(), func(cur care.Team) (care.Team, error) {
+		v = teamEditView{Page: s.page(r, "Change "+cur.Name), Team: cur, Form: readTeamForm(r.PostForm)}
+		t, errs := v.Form.team(cur, s.dir)
+		return t, errs.Err()
+	}, func(status int, errs care.FieldErrors, latest *care.Team) {
+		if latest != nil {
+			v.Conflict, v.Form.Version, v.Title = latest, strconv.Itoa(latest.Version), "Conflict: "+v.Title
+		} else {
+			v.Errors, v.Title = errs, "Error: "+v.Title
 		}
-		if care.IsKind(err, care.KindConflict) {
-			latest, lerr := s.store.Team(ctx, cur.ID)
-			if lerr != nil {
-				s.renderError(w, r, lerr)
-				return
-			}
-			v.Conflict, v.Form.Version = &latest, strconv.Itoa(latest.Version)
-			v.Title = "Conflict: " + v.Title
-			s.render(w, r, http.StatusConflict, "directory-team-edit", v)
-			return
-		}
-		if errs = care.FieldsOf(err); len(errs) == 0 {
-			s.renderError(w, r, err)
-			return
-		}
-	}
-	v.Errors, v.Title = errs, "Error: "+v.Title
-	s.render(w, r, http.StatusBadRequest, "directory-team-edit", v)
+		s.render(w, r, status, "directory-team-edit", v)
+	})
 }
 
 func (s *Server) verifyTeam(w http.ResponseWriter, r *http.Request, actor care.Actor) {
@@ -456,7 +482,7 @@ func (s *Server) createContact(w http.ResponseWriter, r *http.Request, actor car
 		s.renderError(w, r, err)
 		return
 	}
-	if !s.mayManage(w, r, actor, t.OrganisationID, "directory.contact.create", "PractitionerRole", "") || !s.readForm(w, r) {
+	if !s.mayManage(w, r, actor, t.OrganisationID, "directory.contact.create", "PractitionerRole", "") || !s.parseForm(w, r) {
 		return
 	}
 	v := contactEditView{Page: s.page(r, "Add a contact to "+t.Name), Team: t, New: true, Form: readContactForm(r.PostForm),
@@ -481,16 +507,11 @@ func (s *Server) createContact(w http.ResponseWriter, r *http.Request, actor car
 }
 
 func (s *Server) editContactPage(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	ctx := r.Context()
-	c, err := s.store.Contact(ctx, r.PathValue("id"))
-	if err != nil {
-		s.renderError(w, r, err)
+	c, ok := manageable(s, w, r, actor, s.contactPages(), "edit")
+	if !ok {
 		return
 	}
-	if !s.mayManage(w, r, actor, c.OrganisationID, "directory.contact.edit", "PractitionerRole", c.ID) {
-		return
-	}
-	t, err := s.store.Team(ctx, c.TeamID)
+	t, err := s.store.Team(r.Context(), c.TeamID)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -500,51 +521,27 @@ func (s *Server) editContactPage(w http.ResponseWriter, r *http.Request, actor c
 }
 
 func (s *Server) updateContact(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	ctx := r.Context()
-	cur, err := s.store.Contact(ctx, r.PathValue("id"))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if !s.mayManage(w, r, actor, cur.OrganisationID, "directory.contact.update", "PractitionerRole", cur.ID) || !s.readForm(w, r) {
-		return
-	}
-	t, err := s.store.Team(ctx, cur.TeamID)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	v := contactEditView{Page: s.page(r, "Change a contact"), Team: t, Contact: cur, Form: readContactForm(r.PostForm),
-		Action: "/directory/contacts/" + cur.ID}
-	c, errs := v.Form.contact(cur, s.dir)
-	if len(errs) == 0 {
-		saved, err := s.store.UpdateContact(ctx, actor, c)
-		if err == nil {
-			s.refreshIndex(r, store.EntryRef{Type: store.EntryContact, ID: saved.ID})
-			http.Redirect(w, r, "/directory/teams/"+t.ID+"?done=contact-saved", http.StatusSeeOther)
-			return
+	var v contactEditView
+	saveEntry(s, w, r, actor, s.contactPages(), func(cur care.Contact) (care.Contact, error) {
+		t, err := s.store.Team(r.Context(), cur.TeamID)
+		if err != nil {
+			return cur, err
 		}
-		if care.IsKind(err, care.KindConflict) {
-			latest, lerr := s.store.Contact(ctx, cur.ID)
-			if lerr != nil {
-				s.renderError(w, r, lerr)
-				return
-			}
-			v.Conflict, v.Form.Version, v.Contact = true, strconv.Itoa(latest.Version), latest
-			s.renderContactForm(w, r, http.StatusConflict, v)
-			return
+		v = contactEditView{Page: s.page(r, "Change a contact"), Team: t, Contact: cur, Form: readContactForm(r.PostForm),
+			Action: "/directory/contacts/" + cur.ID}
+		c, errs := v.Form.contact(cur, s.dir)
+		return c, errs.Err()
+	}, func(status int, errs care.FieldErrors, latest *care.Contact) {
+		if latest != nil {
+			v.Conflict, v.Form.Version, v.Contact = true, strconv.Itoa(latest.Version), *latest
 		}
-		if errs = care.FieldsOf(err); len(errs) == 0 {
-			s.renderError(w, r, err)
-			return
-		}
-	}
-	v.Errors = errs
-	s.renderContactForm(w, r, http.StatusBadRequest, v)
+		v.Errors = errs
+		s.renderContactForm(w, r, status, v)
+	})
 }
 
 func (s *Server) removeContact(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	if !s.readForm(w, r) {
+	if !s.parseForm(w, r) {
 		return
 	}
 	c, err := s.store.RemoveContact(r.Context(), actor, r.PathValue("id"), formVersion(r))
@@ -566,12 +563,8 @@ type organisationEditView struct {
 }
 
 func (s *Server) editOrganisationPage(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	o, err := s.store.Organisation(r.Context(), r.PathValue("id"))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if !s.mayManage(w, r, actor, o.ID, "directory.organisation.edit", "Organization", o.ID) {
+	o, ok := manageable(s, w, r, actor, s.organisationPages(), "edit")
+	if !ok {
 		return
 	}
 	s.render(w, r, http.StatusOK, "directory-organisation-edit", organisationEditView{Page: s.page(r, "Change "+o.Name),
@@ -579,42 +572,20 @@ func (s *Server) editOrganisationPage(w http.ResponseWriter, r *http.Request, ac
 }
 
 func (s *Server) updateOrganisation(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	ctx := r.Context()
-	cur, err := s.store.Organisation(ctx, r.PathValue("id"))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if !s.mayManage(w, r, actor, cur.ID, "directory.organisation.update", "Organization", cur.ID) || !s.readForm(w, r) {
-		return
-	}
-	v := organisationEditView{Page: s.page(r, "Change "+cur.Name), Organisation: cur, Form: readOrganisationForm(r.PostForm)}
-	o, errs := v.Form.organisation(cur)
-	if len(errs) == 0 {
-		saved, err := s.store.UpdateOrganisationDetails(ctx, actor, o)
-		if err == nil {
-			s.refreshIndex(r, store.EntryRef{Type: store.EntryOrganisation, ID: saved.ID})
-			http.Redirect(w, r, "/directory/organisations/"+saved.ID+"?done=saved", http.StatusSeeOther)
-			return
-		}
-		if care.IsKind(err, care.KindConflict) {
-			latest, lerr := s.store.Organisation(ctx, cur.ID)
-			if lerr != nil {
-				s.renderError(w, r, lerr)
-				return
-			}
-			v.Conflict, v.Form.Version, v.Organisation = true, strconv.Itoa(latest.Version), latest
+	var v organisationEditView
+	saveEntry(s, w, r, actor, s.organisationPages(), func(cur care.Organisation) (care.Organisation, error) {
+		v = organisationEditView{Page: s.page(r, "Change "+cur.Name), Organisation: cur, Form: readOrganisationForm(r.PostForm)}
+		o, errs := v.Form.organisation(cur)
+		return o, errs.Err()
+	}, func(status int, errs care.FieldErrors, latest *care.Organisation) {
+		if latest != nil {
+			v.Conflict, v.Form.Version, v.Organisation = true, strconv.Itoa(latest.Version), *latest
 			v.Title = "Conflict: " + v.Title
-			s.render(w, r, http.StatusConflict, "directory-organisation-edit", v)
-			return
+		} else {
+			v.Errors, v.Title = errs, "Error: "+v.Title
 		}
-		if errs = care.FieldsOf(err); len(errs) == 0 {
-			s.renderError(w, r, err)
-			return
-		}
-	}
-	v.Errors, v.Title = errs, "Error: "+v.Title
-	s.render(w, r, http.StatusBadRequest, "directory-organisation-edit", v)
+		s.render(w, r, status, "directory-organisation-edit", v)
+	})
 }
 
 func (s *Server) verifyOrganisation(w http.ResponseWriter, r *http.Request, actor care.Actor) {

@@ -13,6 +13,7 @@ import (
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/directory"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // serviceValues is what the service form posts for f.
@@ -41,7 +42,12 @@ func currentForm(t *testing.T, env *testEnv, id string) serviceForm {
 }
 
 func TestVerifyingChangesTheBadge(t *testing.T) {
-	env := newDirectoryEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testVerifyingChangesTheBadge)
+}
+
+func testVerifyingChangesTheBadge(t *testing.T, st *store.Store) {
+	env := newDirectoryEnv(t, st)
 	ids := findDemoIDs(t, env)
 	manager := env.client(t).signInAs(care.RoleTeamManager)
 	page := manager.get("/directory/services/" + ids.ot)
@@ -50,7 +56,7 @@ func TestVerifyingChangesTheBadge(t *testing.T) {
 	}
 	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page.body)
 	res := manager.post("/directory/services/"+ids.ot+"/verify", url.Values{"version": {version[1]}})
-	if res.status != http.StatusSeeOther || !strings.HasSuffix(res.location, "?done=verified") {
+	if res.status != http.StatusSeeOther || res.location != "/directory/services/"+ids.ot {
 		t.Fatalf("verify = %d %q", res.status, res.location)
 	}
 	page = manager.get(res.location)
@@ -110,7 +116,12 @@ func contains(list []string, s string) bool {
 }
 
 func TestEditingAServiceKeepsWhatWasTypedAndDetectsConflicts(t *testing.T) {
-	env := newDirectoryEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testEditingAServiceKeepsWhatWasTypedAndDetectsConflicts)
+}
+
+func testEditingAServiceKeepsWhatWasTypedAndDetectsConflicts(t *testing.T, st *store.Store) {
+	env := newDirectoryEnv(t, st)
 	ids := findDemoIDs(t, env)
 	manager := env.client(t).signInAs(care.RoleTeamManager)
 	if res := manager.get("/directory/services/" + ids.reablement + "/edit"); res.status != 200 || !strings.Contains(res.body, `value="Hackney Reablement"`) {
@@ -142,7 +153,7 @@ func TestEditingAServiceKeepsWhatWasTypedAndDetectsConflicts(t *testing.T) {
 	first, second := f, f
 	first.TypicalWait = "Within 3 working days"
 	res = manager.post("/directory/services/"+ids.reablement, serviceValues(first))
-	if res.status != http.StatusSeeOther || !strings.HasSuffix(res.location, "?done=saved") {
+	if res.status != http.StatusSeeOther || res.location != "/directory/services/"+ids.reablement {
 		t.Fatalf("save = %d %q", res.status, res.location)
 	}
 	admin := env.client(t).signInAs(care.RoleOrgAdmin)
@@ -179,7 +190,12 @@ func itoa(n int) string { return strconv.Itoa(n) }
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 func TestContactsAndTeamEditing(t *testing.T) {
-	env := newDirectoryEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testContactsAndTeamEditing)
+}
+
+func testContactsAndTeamEditing(t *testing.T, st *store.Store) {
+	env := newDirectoryEnv(t, st)
 	ids := findDemoIDs(t, env)
 	manager := env.client(t).signInAs(care.RoleTeamManager)
 	res := manager.post("/directory/teams/"+ids.reablementTeam+"/contacts", url.Values{"role": {"Weekend duty"}, "phone": {"not a number"}})
@@ -229,8 +245,13 @@ func TestContactsAndTeamEditing(t *testing.T) {
 }
 
 func TestRemindersReachTheInbox(t *testing.T) {
-	env := newDirectoryEnv(t)
-	n, err := directory.SendReminders(context.Background(), env.store, time.Now(), london)
+	t.Parallel()
+	storetest.Engines(t, testRemindersReachTheInbox)
+}
+
+func testRemindersReachTheInbox(t *testing.T, st *store.Store) {
+	env := newDirectoryEnv(t, st)
+	n, err := directory.SendReminders(context.Background(), env.store, time.Now(), env.app.loc)
 	if err != nil || n == 0 {
 		t.Fatalf("reminders = %d, %v", n, err)
 	}
@@ -244,7 +265,7 @@ func TestRemindersReachTheInbox(t *testing.T) {
 	}
 	// Running again sends nothing new.
 	before := strings.Count(page.body, "Check the directory entry")
-	if _, err := directory.SendReminders(context.Background(), env.store, time.Now(), london); err != nil {
+	if _, err := directory.SendReminders(context.Background(), env.store, time.Now(), env.app.loc); err != nil {
 		t.Fatal(err)
 	}
 	if again := admin.get("/inbox"); strings.Count(again.body, "Check the directory entry") != before {

@@ -114,7 +114,7 @@ func (s *Server) fillServiceView(r *http.Request, v *serviceView) error {
 	for _, m := range sv.Referral.Methods {
 		v.Referral = append(v.Referral, m.Label())
 	}
-	now := time.Now().In(london)
+	now := time.Now().In(s.loc)
 	v.HoursLines, v.OpenStatus = sv.Hours.Lines(), sv.Hours.StatusAt(now)
 	if !sv.Hours.IsZero() {
 		hol := care.NextBankHoliday(now)
@@ -122,11 +122,11 @@ func (s *Server) fillServiceView(r *http.Request, v *serviceView) error {
 		if sv.Hours.BankHolidays == care.BankHolidaysOpen {
 			what = "open as usual for the day of the week"
 		}
-		v.BankHoliday = "The next bank holiday is " + hol.Name + " on " + hol.Date.In(london).Format("Monday 2 January") + ": " + what + "."
+		v.BankHoliday = "The next bank holiday is " + hol.Name + " on " + hol.Date.In(s.loc).Format("Monday 2 January") + ": " + what + "."
 	}
-	v.Freshness, v.Verified = sv.Verified.State(now), verifiedText(sv.Verified)
+	v.Freshness, v.Verified = sv.Verified.State(now), verifiedText(sv.Verified, s.loc)
 	if due := sv.Verified.DueAt(); !due.IsZero() {
-		v.DueOn = due.In(london).Format("2 January 2006")
+		v.DueOn = due.In(s.loc).Format("2 January 2006")
 	}
 	v.AgeRule = sv.Eligibility.AgeRule()
 	return nil
@@ -155,7 +155,7 @@ func (s *Server) directoryTeam(w http.ResponseWriter, r *http.Request, actor car
 		return
 	}
 	v := teamView{Page: s.page(r, t.Name), Team: t, Practices: len(t.Practices), HoursLines: t.Hours.Lines(),
-		Freshness: t.Verified.State(time.Now()), Verified: verifiedText(t.Verified),
+		Freshness: t.Verified.State(time.Now()), Verified: verifiedText(t.Verified, s.loc),
 		CanManage: care.CanManageDirectoryEntry(actor, t.OrganisationID),
 		Tel:       viewContact(care.Contact{Phone: t.Phone, Email: t.Email})}
 	v.Profile, _ = learning.ProfileBySlug(profileForTeam(t.Kind))
@@ -232,7 +232,7 @@ func (s *Server) directoryOrganisation(w http.ResponseWriter, r *http.Request, a
 		return
 	}
 	v := organisationView{Page: s.page(r, o.Name), Organisation: o, Freshness: o.Verified.State(time.Now()),
-		Verified: verifiedText(o.Verified), CanManage: care.CanManageDirectoryEntry(actor, o.ID),
+		Verified: verifiedText(o.Verified, s.loc), CanManage: care.CanManageDirectoryEntry(actor, o.ID),
 		Tel: viewContact(care.Contact{Phone: o.Phone})}
 	if o.LocalAuthorityGSS != "" {
 		v.Area = s.dir.AreaName(o.LocalAuthorityGSS)

@@ -10,14 +10,16 @@ import (
 	"github.com/joinedup/joinedup/internal/auth"
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/demo"
+	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // newDirectoryEnv is the test server with the demo area loaded on top, so
 // directory pages have real-looking entries. Demo users sign in with the
 // test password.
-func newDirectoryEnv(t *testing.T) *testEnv {
+func newDirectoryEnv(t *testing.T, st *store.Store) *testEnv {
 	t.Helper()
-	env := newTestEnv(t)
+	env := newTestEnv(t, st)
 	ctx := context.Background()
 	cheap := auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}
 	hash := func(string) (string, error) { return auth.HashPassword(testPassword, cheap) }
@@ -40,7 +42,12 @@ func (c *client) signInAs(r care.Role) *client {
 }
 
 func TestDirectorySearchPage(t *testing.T) {
-	env := newDirectoryEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testDirectorySearchPage)
+}
+
+func testDirectorySearchPage(t *testing.T, st *store.Store) {
+	env := newDirectoryEnv(t, st)
 	gp := env.client(t).signInAs(care.RoleGP)
 
 	// The form alone, with the GP's own practice filled in.
@@ -56,7 +63,7 @@ func TestDirectorySearchPage(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Hackney Reablement", "Funmilayo Adebayo", "Reablement duty coordinator", `href="tel:02079460141"`,
-		"Checked recently", "Accepting referrals", "Not enough data", "Searching near E5 0PQ",
+		"Checked recently", "Accepting referrals", "Median time to acknowledge", "Searching near E5 0PQ",
 		"Not available for this person", "Croydon Reablement", "Covers Croydon only",
 	} {
 		if !strings.Contains(res.body, want) {
@@ -65,6 +72,22 @@ func TestDirectorySearchPage(t *testing.T) {
 	}
 	if i, j := strings.Index(res.body, "Hackney Reablement"), strings.Index(res.body, "Not available for this person"); i > j {
 		t.Error("Hackney Reablement is not among the eligible services")
+	}
+	// The results are below a long form: a link at the top jumps to them.
+	skip := `<a class="nhsuk-link" href="#results">Skip to the results: 2 services can help</a>`
+	if i, j := strings.Index(res.body, skip), strings.Index(res.body, `<form action="/directory"`); i < 0 || i > j ||
+		!strings.Contains(res.body, `<h2 id="results" tabindex="-1">`) {
+		t.Error("no link to the results above the search form")
+	}
+	if strings.Contains(gp.get("/directory").body, `href="#results"`) {
+		t.Error("the empty search form links to results")
+	}
+
+	// A team named after its organisation is not preceded by it again.
+	res = gp.get("/directory?" + url.Values{"text": {"leg ulcer dressings"}, "postcode": {"E5 0PQ"}, "practice": {"F84003"}}.Encode())
+	if !strings.Contains(res.body, ">Hackney Community Health Services – District Nursing Team<") ||
+		strings.Contains(res.body, "Hackney Community Health Services – Hackney Community Health Services") {
+		t.Errorf("district nursing's team line is not as expected:\n%s", res.body)
 	}
 
 	// A bad postcode is an error at its field, with what was typed kept.
@@ -83,7 +106,12 @@ func TestDirectorySearchPage(t *testing.T) {
 }
 
 func TestDirectoryGapsAreRecordedWithoutPersonalData(t *testing.T) {
-	env := newDirectoryEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testDirectoryGapsAreRecordedWithoutPersonalData)
+}
+
+func testDirectoryGapsAreRecordedWithoutPersonalData(t *testing.T, st *store.Store) {
+	env := newDirectoryEnv(t, st)
 	gp := env.client(t).signInAs(care.RoleGP)
 	// The City of London has no services in the demo.
 	res := gp.get("/directory?" + url.Values{"text": {"Mrs Jones needs help with washing"}, "postcode": {"EC1A 7HF"}}.Encode())
@@ -100,6 +128,22 @@ func TestDirectoryGapsAreRecordedWithoutPersonalData(t *testing.T) {
 	}
 	if res := env.client(t).signInAs(care.RoleGP).get("/directory/gaps"); res.status != http.StatusForbidden {
 		t.Errorf("GP gap list = %d", res.status)
+	}
+
+	// District nursing takes only the patients of Hackney practices: a
+	// search that does not say the person's practice finds nothing, but
+	// that is no gap in service, and the page says why.
+	res = gp.get("/directory?" + url.Values{"need": {"nursing-care/wound-and-pressure-care"}, "postcode": {"E5 0PQ"}}.Encode())
+	if res.status != 200 || !strings.Contains(res.body, "No service in the directory can help") ||
+		strings.Contains(res.body, "recorded as a gap in service,") || !strings.Contains(res.body, "has not been recorded as a gap in service") ||
+		!strings.Contains(res.body, "Add their GP practice") {
+		t.Errorf("search without a practice = %d", res.status)
+	}
+	// A search from a demo person's postcode records the council area.
+	gp.get("/directory?" + url.Values{"need": {"substance-use/alcohol"}, "postcode": {"E5 0PQ"}}.Encode())
+	res = analyst.get("/directory/gaps?area=E09000012")
+	if res.status != 200 || !strings.Contains(res.body, "Alcohol") || strings.Contains(res.body, "Wound and pressure care") {
+		t.Errorf("Hackney's gaps = %d:\n%s", res.status, res.body)
 	}
 }
 
@@ -152,7 +196,12 @@ func findDemoIDs(t *testing.T, env *testEnv) demoIDs {
 }
 
 func TestDirectoryEntryPages(t *testing.T) {
-	env := newDirectoryEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testDirectoryEntryPages)
+}
+
+func testDirectoryEntryPages(t *testing.T, st *store.Store) {
+	env := newDirectoryEnv(t, st)
 	ids := findDemoIDs(t, env)
 	gp := env.client(t).signInAs(care.RoleGP)
 
@@ -166,7 +215,7 @@ func TestDirectoryEntryPages(t *testing.T) {
 			"Named link workers", "Link social worker for the practice", "Social prescribing link worker",
 			"Hackney Community Health Services – District Nursing Team"}},
 		{"/directory/services/" + ids.reablement, []string{"Hackney Reablement", "Funmilayo Adebayo", "Every day: 8am to 8pm",
-			"Bank holidays: usual hours", "Hackney (council area)", "A referral must include", "Not enough data", "Ages: 18"}},
+			"Bank holidays: usual hours", "Hackney (council area)", "A referral must include", "Median time to acknowledge", "Ages: 18"}},
 		{"/directory/teams/" + ids.north, []string{"North Locality Team", "practices</a>", "Team manager"}},
 		{"/directory/teams/" + ids.north + "/practices", []string{"Practices this team covers", "Lower Clapton Group Practice"}},
 		{"/directory/organisations/" + ids.council, []string{"London Borough of Hackney", "E09000012", "Hackney Reablement Service", "Hackney Reablement"}},
@@ -198,7 +247,8 @@ func TestDirectoryEntryPages(t *testing.T) {
 }
 
 func TestRoleProfilesAndGlossary(t *testing.T) {
-	env := newDirectoryEnv(t)
+	t.Parallel()
+	env := newDirectoryEnv(t, storetest.SQLite(t))
 	ids := findDemoIDs(t, env)
 	sw := env.client(t).signInAs(care.RoleSocialWorker)
 	checks := []struct {
@@ -232,7 +282,8 @@ func TestRoleProfilesAndGlossary(t *testing.T) {
 }
 
 func TestORUKIsPublicAndOutsideTheSession(t *testing.T) {
-	env := newDirectoryEnv(t)
+	t.Parallel()
+	env := newDirectoryEnv(t, storetest.SQLite(t))
 	c := env.client(t)
 	res := c.get("/api/oruk/services?per_page=2")
 	if res.status != 200 || res.header.Get("Access-Control-Allow-Origin") != "*" || res.header.Get("Set-Cookie") != "" ||

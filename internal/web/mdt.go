@@ -115,14 +115,15 @@ func readSeriesForm(f url.Values) seriesForm {
 }
 
 // slotRequest turns the form's search into a request to the assistant.
-func (sf seriesForm) slotRequest() (care.SlotRequest, care.FieldErrors) {
+// Dates and times are read in loc.
+func (sf seriesForm) slotRequest(loc *time.Location) (care.SlotRequest, care.FieldErrors) {
 	var errs care.FieldErrors
 	req := care.SlotRequest{Duration: time.Duration(sf.duration) * time.Minute, Limit: 10, PerDay: 2}
 	from, msg := care.ParseDate(sf.fromDay, sf.fromMonth, sf.fromYear)
 	if msg != "" {
 		errs.Add("from", "Search from: "+strings.ToLower(msg[:1])+msg[1:])
 	} else {
-		d, _ := time.ParseInLocation(time.DateOnly, from, london)
+		d, _ := time.ParseInLocation(time.DateOnly, from, loc)
 		weeks, err := strconv.Atoi(sf.weeks)
 		if err != nil || weeks < 1 || weeks > 12 {
 			weeks = 4
@@ -188,7 +189,7 @@ func (s *Server) seriesFormView(r *http.Request, actor care.Actor, title string,
 		v.Preferred.Choices = append(v.Preferred.Choices, choice{Value: p.Value, Label: p.Label, Checked: p.Value == sf.preferred || sf.preferred == "" && p.Value == "any"})
 	}
 	v.From = newDateField("from", "from", "Look for times from", errs.Message("from"), sf.fromDay, sf.fromMonth, sf.fromYear)
-	v.From.Hint = "For example, " + time.Now().In(london).AddDate(0, 0, 7).Format("2 1 2006") + "."
+	v.From.Hint = "For example, " + time.Now().In(s.loc).AddDate(0, 0, 7).Format("2 1 2006") + "."
 	v.Weeks = choiceField{Name: "weeks", Legend: "Look over the next", Error: errs.Message("to")}
 	for _, n := range []int{2, 4, 8, 12} {
 		v.Weeks.Choices = append(v.Weeks.Choices, choice{Value: strconv.Itoa(n), Label: strconv.Itoa(n) + " weeks",
@@ -213,7 +214,7 @@ func (s *Server) mdtSeriesNewPage(w http.ResponseWriter, r *http.Request, actor 
 	if !s.requireMDT(w, r, actor, true) {
 		return
 	}
-	start := time.Now().In(london).AddDate(0, 0, 2)
+	start := time.Now().In(s.loc).AddDate(0, 0, 2)
 	sf := seriesForm{scope: string(care.MDTScopePractice), repeat: string(care.MDTWeekly), duration: 60,
 		fromDay: strconv.Itoa(start.Day()), fromMonth: strconv.Itoa(int(start.Month())), fromYear: strconv.Itoa(start.Year())}
 	v, err := s.seriesFormView(r, actor, "Set up a meeting series", sf, nil)
@@ -226,7 +227,7 @@ func (s *Server) mdtSeriesNewPage(w http.ResponseWriter, r *http.Request, actor 
 
 // proposals asks the assistant for times and turns them into choices.
 func (s *Server) proposals(r *http.Request, actor care.Actor, sf seriesForm) ([]care.ProposedSlot, []slotChoice, care.FieldErrors, error) {
-	req, errs := sf.slotRequest()
+	req, errs := sf.slotRequest(s.loc)
 	if len(errs) > 0 {
 		return nil, nil, errs, nil
 	}
@@ -240,7 +241,7 @@ func (s *Server) proposals(r *http.Request, actor care.Actor, sf seriesForm) ([]
 	var out []slotChoice
 	for _, sl := range slots {
 		c := slotChoice{Value: sl.Start.UTC().Format(time.RFC3339), Checked: sl.Start.UTC().Format(time.RFC3339) == sf.slot,
-			Label: sl.Start.In(london).Format("Monday 2 January 2006, 15:04") + " to " + sl.End.In(london).Format("15:04")}
+			Label: sl.Start.In(s.loc).Format("Monday 2 January 2006, 15:04") + " to " + sl.End.In(s.loc).Format("15:04")}
 		var hints []string
 		if sl.Protected {
 			hints = append(hints, "Protected time: nobody has to leave a clinic")
@@ -281,7 +282,7 @@ func (s *Server) mdtSeriesCreate(w http.ResponseWriter, r *http.Request, actor c
 			}
 			errs.Add("slot", msg)
 		} else {
-			start := chosen.Start.In(london)
+			start := chosen.Start.In(s.loc)
 			first := care.CivilDateOf(start)
 			series := care.MDTSeries{Title: sf.title, Scope: care.MDTScope(sf.scope), ScopeID: sf.scopeName,
 				Cadence:   care.MDTCadence{Repeat: care.MDTRepeat(sf.repeat), Weekday: start.Weekday(), WeekOfMonth: weekOfMonth(first)},
@@ -491,11 +492,11 @@ func (s *Server) blockedTimeRemove(w http.ResponseWriter, r *http.Request, actor
 // clock formats a time of day held as the time since midnight.
 func clockText(d time.Duration) string { return care.FormatClock(int(d / time.Minute)) }
 
-// mdtWhen says when a meeting is, in London time, such as "Tuesday 3 March
-// 2026, 13:00 to 14:00".
-func mdtWhen(start, end time.Time) string {
+// mdtWhen says when a meeting is, in loc, such as "Tuesday 3 March 2026,
+// 13:00 to 14:00".
+func mdtWhen(start, end time.Time, loc *time.Location) string {
 	if start.IsZero() {
 		return ""
 	}
-	return start.In(london).Format("Monday 2 January 2006, 15:04") + " to " + end.In(london).Format("15:04")
+	return start.In(loc).Format("Monday 2 January 2006, 15:04") + " to " + end.In(loc).Format("15:04")
 }

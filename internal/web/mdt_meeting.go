@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -211,11 +212,55 @@ func (s *Server) meetingAttendance(w http.ResponseWriter, r *http.Request, actor
 	s.meetingDone(w, r, actor, err, "attendance")
 }
 
+// earlyStartGrace is how early a meeting may be started without being asked
+// first: people gather a few minutes before the hour.
+const earlyStartGrace = 15 * time.Minute
+
+type mdtStartEarlyView struct {
+	Page
+	M     store.MDTMeetingView
+	Until string
+}
+
+// meetingStart starts a meeting. Starting closes the agenda and sends it,
+// so a meeting started before its time, perhaps days early by mistake,
+// first gets a page that says so and asks again.
 func (s *Server) meetingStart(w http.ResponseWriter, r *http.Request, actor care.Actor) {
-	if !s.requireMDT(w, r, actor, false) {
+	if !s.requireMDT(w, r, actor, false) || !s.parseForm(w, r) {
 		return
 	}
+	if r.PostForm.Get("early") != "yes" {
+		m, err := s.store.MDTMeeting(r.Context(), actor, r.PathValue("id"))
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if !m.Started(m.Now) && !m.Finished() && m.Now.Before(m.Start.Add(-earlyStartGrace)) &&
+			care.MeetingAllowed(actor, m.Rel, care.MeetingRun) {
+			s.render(w, r, http.StatusOK, "mdt-start-early", mdtStartEarlyView{Page: s.page(r, "Start the meeting early? "+m.Title),
+				M: m, Until: timeUntil(m.Now, m.Start, s.loc)})
+			return
+		}
+	}
 	s.meetingDone(w, r, actor, s.store.StartMeeting(r.Context(), actor, r.PathValue("id")), "started")
+}
+
+// timeUntil says how far off a time is, as people say it: "in 40
+// minutes", "later today", "tomorrow", "in 6 days", counting days in loc.
+func timeUntil(now, then time.Time, loc *time.Location) string {
+	d := then.Sub(now)
+	if d < time.Hour {
+		return "in " + strconv.Itoa(int(d.Round(time.Minute)/time.Minute)) + " minutes"
+	}
+	today, day := care.CivilDateOf(now.In(loc)), care.CivilDateOf(then.In(loc))
+	switch days := int(day.In(time.UTC).Sub(today.In(time.UTC)) / (24 * time.Hour)); {
+	case days <= 0:
+		return "later today"
+	case days == 1:
+		return "tomorrow"
+	default:
+		return "in " + strconv.Itoa(days) + " days"
+	}
 }
 
 func (s *Server) meetingFinish(w http.ResponseWriter, r *http.Request, actor care.Actor) {
@@ -294,7 +339,7 @@ func (s *Server) itemView(r *http.Request, actor care.Actor, posted url.Values, 
 		v.Owner.Choices = append(v.Owner.Choices, choice{Value: o.Value, Label: o.Label, Checked: o.Value == get("owner")})
 	}
 	v.Due = newDateField("due", "due", "Due by", errs.Message("due"), get("due_day"), get("due_month"), get("due_year"))
-	v.Due.Hint = "For example, " + m.Now.In(london).AddDate(0, 0, 14).Format("2 1 2006") + "."
+	v.Due.Hint = "For example, " + m.Now.In(s.loc).AddDate(0, 0, 14).Format("2 1 2006") + "."
 	return v, nil
 }
 
@@ -405,20 +450,13 @@ func (s *Server) calendarEvent(r *http.Request, m store.MDTMeetingSummary) ical.
 	if h, _, ok := strings.Cut(host, ":"); ok {
 		host = h
 	}
-	e := ical.Event{UID: m.ID + "@" + cmpOr(host, "joinedup"), Start: m.Start, End: m.End, Title: m.Title, Place: m.Place,
+	e := ical.Event{UID: m.ID + "@" + cmp.Or(host, "joinedup"), Start: m.Start, End: m.End, Title: m.Title, Place: m.Place,
 		RemoteLink: m.RemoteLink, URL: s.baseURL(r) + "/mdt/meetings/" + m.ID,
 		Description: "The agenda and pre-read packs are in joinedup."}
 	if !m.FinishedAt.IsZero() {
 		e.Description = "This meeting has finished; its outcomes are in joinedup."
 	}
 	return e
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func (s *Server) writeCalendar(w http.ResponseWriter, r *http.Request, cal ical.Calendar, filename string) {

@@ -3,11 +3,8 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"slices"
-	"strings"
 
 	"github.com/joinedup/joinedup/internal/care"
-	"github.com/joinedup/joinedup/internal/directory"
 	"github.com/joinedup/joinedup/internal/store"
 )
 
@@ -63,34 +60,7 @@ func (s *Server) actionReferPage(w http.ResponseWriter, r *http.Request, actor c
 	v.Service = choiceField{Name: "service", Legend: "Which service should the referral go to?", Error: errs.Message("service"),
 		Hint:    "Services that cover where " + ar.Person.FullName() + " lives come first. Next you will check the referral before it is sent.",
 		Choices: []choice{{Value: "", Label: "Choose a service"}}}
-	seen := map[string]bool{}
-	near := choiceGroup{Label: "Services that cover where the person lives"}
-	if res, err := s.dir.Search(directory.Query{Postcode: ar.Person.Postcode}); err == nil {
-		for _, h := range res.Eligible {
-			if seen[h.Service.ID] || !takesReferrals(h.Service) {
-				continue
-			}
-			seen[h.Service.ID] = true
-			near.Choices = append(near.Choices, choice{Value: h.Service.ID, Label: h.Service.Name + " (" + h.Organisation.Name + ")",
-				Checked: chosen == h.Service.ID})
-		}
-	}
-	if len(near.Choices) > 0 {
-		v.Service.Groups = append(v.Service.Groups, near)
-	}
-	_, all := s.dir.Listings(directory.ListingQuery{Limit: 500})
-	others := choiceGroup{Label: "Other services that take referrals through joinedup"}
-	for _, l := range all {
-		if seen[l.Service.ID] || !takesReferrals(l.Service) {
-			continue
-		}
-		seen[l.Service.ID] = true
-		others.Choices = append(others.Choices, choice{Value: l.Service.ID, Label: l.Service.Name + " (" + l.Organisation.Name + ")",
-			Checked: chosen == l.Service.ID})
-	}
-	slices.SortFunc(others.Choices, func(a, b choice) int { return strings.Compare(a.Label, b.Label) })
-	if len(others.Choices) > 0 {
-		v.Service.Groups = append(v.Service.Groups, others)
-	}
+	v.Service.Groups = serviceChoices(s.dir.ReferralTargets(s.referralPerson(ar.Person), "", maxServiceChoices), "", chosen,
+		"Services that cover where the person lives", "Other services that take referrals through joinedup")
 	s.render(w, r, status, "mdt-action-refer", v)
 }

@@ -5,13 +5,21 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // TestMDTActionBecomesAReferralOverHTTP follows the one step from an
 // action to a referral: the owner picks a service, the referral form opens
 // with the person and the action filled in, and sending it links the two.
 func TestMDTActionBecomesAReferralOverHTTP(t *testing.T) {
-	w := newMDTWorld(t)
+	t.Parallel()
+	storetest.Engines(t, testMDTActionBecomesAReferralOverHTTP)
+}
+
+func testMDTActionBecomesAReferralOverHTTP(t *testing.T, st *store.Store) {
+	w := newMDTWorld(t, st)
 	sw := w.env.client(t)
 	if res := sw.signIn(mdtCouncilSW, testPassword); res.status != http.StatusSeeOther {
 		t.Fatalf("sign in: %d", res.status)

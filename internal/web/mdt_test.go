@@ -16,6 +16,7 @@ import (
 	"github.com/joinedup/joinedup/internal/auth"
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // mdtWorld is the test practice's MDT: a weekly meeting series set up by the
@@ -50,8 +51,8 @@ func actorFor(t *testing.T, st *store.Store, email string) care.Actor {
 
 // nextWeekday is the first day at least two days from now that falls on a
 // weekday and is not a bank holiday.
-func nextWeekday(now time.Time) care.CivilDate {
-	d := care.CivilDateOf(now.In(london)).AddDays(2)
+func nextWeekday(now time.Time, loc *time.Location) care.CivilDate {
+	d := care.CivilDateOf(now.In(loc)).AddDays(2)
 	for {
 		_, holiday := care.HolidayOn(d)
 		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday && !holiday {
@@ -61,11 +62,10 @@ func nextWeekday(now time.Time) care.CivilDate {
 	}
 }
 
-func newMDTWorld(t *testing.T) *mdtWorld {
+func newMDTWorld(t *testing.T, st *store.Store) *mdtWorld {
 	t.Helper()
-	env := newTestEnv(t)
+	env := newTestEnv(t, st)
 	ctx := context.Background()
-	st := env.store
 	sys := care.SystemActor("test")
 	council, err := st.CreateOrganisation(ctx, sys, care.Organisation{Name: "London Borough of Hackney", Kind: care.OrgLocalAuthority, GSSCode: "E09000012"})
 	if err != nil {
@@ -84,7 +84,7 @@ func newMDTWorld(t *testing.T) *mdtWorld {
 	}
 	w := &mdtWorld{env: env, coordinator: actorFor(t, st, emailFor(care.RoleMDTCoordinator)), gp: actorFor(t, st, emailFor(care.RoleGP)),
 		sw: actorFor(t, st, mdtCouncilSW), nurse: actorFor(t, st, mdtCouncilNurse), outsider: actorFor(t, st, mdtCouncilGP)}
-	first := nextWeekday(time.Now())
+	first := nextWeekday(time.Now(), env.app.loc)
 	w.series, err = st.CreateMDTSeries(ctx, w.coordinator, store.NewMDTSeries{Series: care.MDTSeries{Title: "Test practice MDT",
 		Scope: care.MDTScopePractice, Cadence: care.MDTCadence{Repeat: care.MDTWeekly, Weekday: first.Weekday()}, FirstDate: first,
 		StartTime: 13 * time.Hour, Duration: time.Hour, Place: "Meeting room", RemoteLink: "https://meet.example.nhs.uk/test"},
@@ -167,6 +167,7 @@ func statuses(coordinator, invitee, declined, outsider int) map[meetingRelation]
 }
 
 func TestEveryMDTRouteIsInTheMDTMatrix(t *testing.T) {
+	t.Parallel()
 	s := &Server{assets: &assets{}}
 	covered := map[string]bool{}
 	for _, r := range mdtRoutes {
@@ -183,7 +184,8 @@ func TestEveryMDTRouteIsInTheMDTMatrix(t *testing.T) {
 // TestMDTRoutesMatrix requests every meeting route in every relation to the
 // meeting and checks the status, then checks every refusal was audited.
 func TestMDTRoutesMatrix(t *testing.T) {
-	w := newMDTWorld(t)
+	t.Parallel()
+	w := newMDTWorld(t, storetest.SQLite(t))
 	users := map[meetingRelation]string{relCoordinator: emailFor(care.RoleMDTCoordinator), relInvitee: mdtCouncilSW,
 		relDeclined: mdtCouncilNurse, relOutsider: mdtCouncilGP}
 	for rel, email := range users {
@@ -228,7 +230,12 @@ var (
 )
 
 func TestMDTSeriesFormFindsTimesAroundBlockedTimes(t *testing.T) {
-	w := newMDTWorld(t)
+	t.Parallel()
+	storetest.Engines(t, testMDTSeriesFormFindsTimesAroundBlockedTimes)
+}
+
+func testMDTSeriesFormFindsTimesAroundBlockedTimes(t *testing.T, st *store.Store) {
+	w := newMDTWorld(t, st)
 	c := w.env.client(t).mustSignIn(care.RoleMDTCoordinator)
 	gp := w.env.client(t).mustSignIn(care.RoleGP)
 	// The GP blocks every weekday lunchtime.
@@ -244,7 +251,7 @@ func TestMDTSeriesFormFindsTimesAroundBlockedTimes(t *testing.T) {
 		!strings.Contains(res.body, `value="Keep me"`) || !strings.Contains(res.body, "Choose a day of the week") {
 		t.Errorf("a bad blocked time: %d", res.status)
 	}
-	from := nextWeekday(time.Now())
+	from := nextWeekday(time.Now(), w.env.app.loc)
 	res := c.post("/mdt/series", seriesFormValues(w, from, "find"))
 	if res.status != http.StatusOK {
 		t.Fatalf("find times: %d\n%s", res.status, res.body)
@@ -258,7 +265,7 @@ func TestMDTSeriesFormFindsTimesAroundBlockedTimes(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		local := start.In(london)
+		local := start.In(w.env.app.loc)
 		mins := local.Hour()*60 + local.Minute()
 		if mins+60 > 12*60 && mins < 14*60 {
 			t.Errorf("proposed %v, inside the GP's blocked lunchtime", local)
@@ -277,7 +284,7 @@ func TestMDTSeriesFormFindsTimesAroundBlockedTimes(t *testing.T) {
 	}
 	// A time that is not among the proposals is refused.
 	form := seriesFormValues(w, from, "create")
-	form.Set("slot", time.Date(from.Year, from.Month, from.Day, 12, 0, 0, 0, london).UTC().Format(time.RFC3339))
+	form.Set("slot", time.Date(from.Year, from.Month, from.Day, 12, 0, 0, 0, w.env.app.loc).UTC().Format(time.RFC3339))
 	if res = c.post("/mdt/series", form); res.status != http.StatusBadRequest || !strings.Contains(res.body, "no longer free") {
 		t.Errorf("a blocked time was accepted: %d", res.status)
 	}
@@ -301,8 +308,12 @@ func TestMDTSeriesFormFindsTimesAroundBlockedTimes(t *testing.T) {
 // and a social worker, one person carried over, and the outcome on the
 // timeline the practice sees.
 func TestMDTMeetingJourney(t *testing.T) {
-	w := newMDTWorld(t)
-	st := w.env.store
+	t.Parallel()
+	storetest.Engines(t, testMDTMeetingJourney)
+}
+
+func testMDTMeetingJourney(t *testing.T, st *store.Store) {
+	w := newMDTWorld(t, st)
 	ctx := context.Background()
 	coord := w.env.client(t).mustSignIn(care.RoleMDTCoordinator)
 	sw := w.env.client(t)
@@ -349,9 +360,21 @@ func TestMDTMeetingJourney(t *testing.T) {
 		t.Errorf("pre-read rate not shown")
 	}
 
-	// Running the meeting.
-	if res := coord.post("/mdt/meetings/"+m+"/start", url.Values{}); res.status != http.StatusSeeOther {
+	// Running the meeting. It is a week or more away: starting it early,
+	// which closes and sends the agenda, is asked about first.
+	res = coord.post("/mdt/meetings/"+m+"/start", url.Values{})
+	if res.status != http.StatusOK || !strings.Contains(res.body, "This meeting is not due to start yet") ||
+		!strings.Contains(res.body, "closes the agenda") || !strings.Contains(res.body, `name="early" value="yes"`) {
+		t.Fatalf("early start = %d, want a page asking first", res.status)
+	}
+	if v, err := st.MDTMeeting(ctx, w.coordinator, m); err != nil || !v.StartedAt.IsZero() || !v.AgendaSentAt.IsZero() {
+		t.Fatalf("asking first started the meeting or sent the agenda: %+v, %v", v.MDTMeetingSummary, err)
+	}
+	if res := coord.post("/mdt/meetings/"+m+"/start", url.Values{"early": {"yes"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("start: %d", res.status)
+	}
+	if page := coord.get("/mdt/meetings/" + m); !strings.Contains(page.body, "The meeting has started.") {
+		t.Error("no notice that the meeting has started")
 	}
 	res = coord.post("/mdt/meetings/"+m+"/attendance", url.Values{"attendance-" + w.gp.UserID: {"attended_in_person"},
 		"attendance-" + w.sw.UserID: {"attended_remotely"}, "attendance-" + w.coordinator.UserID: {"attended_in_person"}})
@@ -365,7 +388,7 @@ func TestMDTMeetingJourney(t *testing.T) {
 	if res := coord.post(item+"/outcome", url.Values{"outcome": {"Struggling with stairs."}, "decisions": {"Occupational therapy assessment."}, "version": {"1"}}); res.status != http.StatusSeeOther {
 		t.Fatalf("outcome: %d", res.status)
 	}
-	due := time.Now().In(london).AddDate(0, 0, 10)
+	due := time.Now().In(w.env.app.loc).AddDate(0, 0, 10)
 	dueForm := func(desc, owner string) url.Values {
 		return url.Values{"description": {desc}, "owner": {owner}, "due_day": {strconv.Itoa(due.Day())},
 			"due_month": {strconv.Itoa(int(due.Month()))}, "due_year": {strconv.Itoa(due.Year())}}
@@ -428,7 +451,12 @@ func TestMDTMeetingJourney(t *testing.T) {
 // TestMDTCalendarFeedParsesAndNamesNobody checks a subscription feed with
 // an independent iCalendar parser, and that it holds meeting details only.
 func TestMDTCalendarFeedParsesAndNamesNobody(t *testing.T) {
-	w := newMDTWorld(t)
+	t.Parallel()
+	storetest.Engines(t, testMDTCalendarFeedParsesAndNamesNobody)
+}
+
+func testMDTCalendarFeedParsesAndNamesNobody(t *testing.T, st *store.Store) {
+	w := newMDTWorld(t, st)
 	sw := w.env.client(t)
 	sw.signIn(mdtCouncilSW, testPassword)
 	res := sw.post("/mdt/calendar", url.Values{})
@@ -451,7 +479,7 @@ func TestMDTCalendarFeedParsesAndNamesNobody(t *testing.T) {
 	}
 	summary, _ := events[0].Props.Text(goical.PropSummary)
 	start, err := events[0].DateTimeStart(nil)
-	if summary != "Test practice MDT" || err != nil || start.In(london).Hour() != 13 {
+	if summary != "Test practice MDT" || err != nil || start.In(w.env.app.loc).Hour() != 13 {
 		t.Errorf("first event: %q at %v (%v)", summary, start, err)
 	}
 	for _, personal := range []string{"Test Person", "9999999999", "999 999 9999", "How can we keep her", "Care Act"} {
@@ -472,8 +500,12 @@ func TestMDTCalendarFeedParsesAndNamesNobody(t *testing.T) {
 }
 
 func TestMDTDeclinedNeedIsShownSoTheItemCanBeMoved(t *testing.T) {
-	w := newMDTWorld(t)
-	st := w.env.store
+	t.Parallel()
+	storetest.Engines(t, testMDTDeclinedNeedIsShownSoTheItemCanBeMoved)
+}
+
+func testMDTDeclinedNeedIsShownSoTheItemCanBeMoved(t *testing.T, st *store.Store) {
+	w := newMDTWorld(t, st)
 	ctx := context.Background()
 	second, err := st.RegisterPerson(ctx, care.SystemActor("test"), care.Person{NHSNumber: "9990000026", GivenName: "Second",
 		FamilyName: "Person", DateOfBirth: "1938-02-03", Address: "2 Test Road", Postcode: "E8 1AA", RegisteredPracticeID: w.gp.Acting.OrgID}, nil, false)
@@ -494,5 +526,24 @@ func TestMDTDeclinedNeedIsShownSoTheItemCanBeMoved(t *testing.T) {
 	}
 	if page := coord.get("/mdt/meetings/" + w.waiting); !strings.Contains(page.body, "Carried over") {
 		t.Error("the moved item is not marked")
+	}
+}
+
+func TestTimeUntil(t *testing.T) {
+	t.Parallel()
+	london := storetest.Calendar(t).Location()
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, london)
+	for _, c := range []struct {
+		then time.Time
+		want string
+	}{
+		{now.Add(40 * time.Minute), "in 40 minutes"},
+		{now.Add(4 * time.Hour), "later today"},
+		{time.Date(2026, 12, 5, 8, 0, 0, 0, london), "tomorrow"},
+		{time.Date(2026, 12, 10, 13, 0, 0, 0, london), "in 6 days"},
+	} {
+		if got := timeUntil(now, c.then, london); got != c.want {
+			t.Errorf("timeUntil(%v) = %q, want %q", c.then, got, c.want)
+		}
 	}
 }

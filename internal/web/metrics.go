@@ -1,127 +1,74 @@
 package web
 
 import (
-	"fmt"
-	"io"
+	"log/slog"
 	"net/http"
-	"sort"
 	"strconv"
-	"sync"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
 // latencyBuckets are the histogram bounds in seconds, chosen around the
 // 50 ms page budget.
 var latencyBuckets = []float64{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5}
 
-type routeKey struct {
-	route  string
-	method string
+// httpMetrics counts requests and their latency per route. Routes are
+// patterns, never paths, so no identifier from a URL can reach the metrics,
+// and the number of series stays bounded.
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
 }
 
-type routeStats struct {
-	byStatus map[int]uint64
-	buckets  []uint64
-	sum      float64
-	count    uint64
-}
-
-// metrics counts requests and their latency per route, for /metrics in the
-// Prometheus text format. Routes are patterns, never paths, so no identifier
-// from a URL can reach the metrics.
-type metrics struct {
-	mu     sync.Mutex
-	routes map[routeKey]*routeStats
-}
-
-func newMetrics() *metrics { return &metrics{routes: map[routeKey]*routeStats{}} }
-
-func (m *metrics) observe(route, method string, status int, d time.Duration) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	k := routeKey{route, method}
-	st := m.routes[k]
-	if st == nil {
-		st = &routeStats{byStatus: map[int]uint64{}, buckets: make([]uint64, len(latencyBuckets))}
-		m.routes[k] = st
+// newHTTPMetrics registers the web surface's metrics on reg.
+func newHTTPMetrics(reg prometheus.Registerer) (*httpMetrics, error) {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "joinedup_http_requests_total",
+			Help: "HTTP requests by route, method and status code.",
+		}, []string{"route", "method", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "joinedup_http_request_duration_seconds",
+			Help:    "HTTP request latency by route and method.",
+			Buckets: latencyBuckets,
+		}, []string{"route", "method"}),
 	}
-	st.byStatus[status]++
-	secs := d.Seconds()
-	for i, b := range latencyBuckets {
-		if secs <= b {
-			st.buckets[i]++
+	for _, c := range []prometheus.Collector{m.requests, m.duration} {
+		if err := reg.Register(c); err != nil {
+			return nil, err
 		}
 	}
-	st.sum += secs
-	st.count++
+	return m, nil
 }
 
-func (m *metrics) write(w io.Writer) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	keys := make([]routeKey, 0, len(m.routes))
-	for k := range m.routes {
-		keys = append(keys, k)
+// countedMethod names a request's method for the metrics: the standard
+// methods by name, any other token a client sends as OTHER, so a client
+// cannot add series.
+func countedMethod(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].route != keys[j].route {
-			return keys[i].route < keys[j].route
-		}
-		return keys[i].method < keys[j].method
+	return "OTHER"
+}
+
+func (m *httpMetrics) observe(route, method string, status int, d time.Duration) {
+	method = countedMethod(method)
+	m.requests.WithLabelValues(route, method, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(route, method).Observe(d.Seconds())
+}
+
+// metricsHandler serves everything registered on g in the Prometheus
+// exposition format.
+func metricsHandler(g prometheus.Gatherer, log *slog.Logger) http.Handler {
+	return promhttp.HandlerFor(g, promhttp.HandlerOpts{
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError),
+		// One failing collector leaves a gap, not an empty page.
+		ErrorHandling: promhttp.ContinueOnError,
 	})
-	fmt.Fprintln(w, "# HELP joinedup_http_requests_total HTTP requests by route, method and status code.")
-	fmt.Fprintln(w, "# TYPE joinedup_http_requests_total counter")
-	for _, k := range keys {
-		st := m.routes[k]
-		codes := make([]int, 0, len(st.byStatus))
-		for c := range st.byStatus {
-			codes = append(codes, c)
-		}
-		sort.Ints(codes)
-		for _, c := range codes {
-			fmt.Fprintf(w, "joinedup_http_requests_total{route=%q,method=%q,code=\"%d\"} %d\n", k.route, k.method, c, st.byStatus[c])
-		}
-	}
-	fmt.Fprintln(w, "# HELP joinedup_http_request_duration_seconds HTTP request latency by route and method.")
-	fmt.Fprintln(w, "# TYPE joinedup_http_request_duration_seconds histogram")
-	for _, k := range keys {
-		st := m.routes[k]
-		for i, b := range latencyBuckets {
-			fmt.Fprintf(w, "joinedup_http_request_duration_seconds_bucket{route=%q,method=%q,le=%q} %d\n", k.route, k.method, strconv.FormatFloat(b, 'g', -1, 64), st.buckets[i])
-		}
-		fmt.Fprintf(w, "joinedup_http_request_duration_seconds_bucket{route=%q,method=%q,le=\"+Inf\"} %d\n", k.route, k.method, st.count)
-		fmt.Fprintf(w, "joinedup_http_request_duration_seconds_sum{route=%q,method=%q} %g\n", k.route, k.method, st.sum)
-		fmt.Fprintf(w, "joinedup_http_request_duration_seconds_count{route=%q,method=%q} %d\n", k.route, k.method, st.count)
-	}
-}
-
-func (s *Server) serveMetrics(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	s.metrics.write(w)
-	pools := s.store.PoolStats()
-	names := make([]string, 0, len(pools))
-	for n := range pools {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	gauge := func(name, help string, value func(string) float64) {
-		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name)
-		for _, n := range names {
-			fmt.Fprintf(w, "%s{pool=%q} %g\n", name, n, value(n))
-		}
-	}
-	gauge("joinedup_db_connections_open", "Open database connections.", func(n string) float64 { return float64(pools[n].OpenConnections) })
-	gauge("joinedup_db_connections_in_use", "Database connections in use.", func(n string) float64 { return float64(pools[n].InUse) })
-	gauge("joinedup_db_connections_idle", "Idle database connections.", func(n string) float64 { return float64(pools[n].Idle) })
-	gauge("joinedup_db_connections_max_open", "Most database connections allowed.", func(n string) float64 { return float64(pools[n].MaxOpenConnections) })
-	fmt.Fprintln(w, "# HELP joinedup_db_wait_total Connections waited for.\n# TYPE joinedup_db_wait_total counter")
-	for _, n := range names {
-		fmt.Fprintf(w, "joinedup_db_wait_total{pool=%q} %d\n", n, pools[n].WaitCount)
-	}
-	fmt.Fprintln(w, "# HELP joinedup_db_wait_seconds_total Time spent waiting for connections.\n# TYPE joinedup_db_wait_seconds_total counter")
-	for _, n := range names {
-		fmt.Fprintf(w, "joinedup_db_wait_seconds_total{pool=%q} %g\n", n, pools[n].WaitDuration.Seconds())
-	}
 }
 
 // statusRecorder remembers the status a handler wrote.

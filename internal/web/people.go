@@ -414,7 +414,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, actor care.A
 		s.renderPersonError(w, r, actor, err)
 		return
 	}
-	v := personView{Page: s.page(r, rec.Person.FullName()), Rec: rec, Age: ageOn(rec.Person.DateOfBirth, time.Now().In(london))}
+	v := personView{Page: s.page(r, rec.Person.FullName()), Rec: rec, Age: ageOn(rec.Person.DateOfBirth, time.Now().In(s.loc))}
 	v.AboutSpec, _ = care.SectionFor(care.SectionAboutMe)
 	if !rec.Full() {
 		s.render(w, r, http.StatusOK, "person-restricted", v)

@@ -13,6 +13,7 @@ import (
 	"github.com/joinedup/joinedup/internal/auth"
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // relation is how a test user stands towards a test person.
@@ -45,11 +46,10 @@ type personWorld struct {
 
 func councilEmail(r care.Role) string { return "council-" + string(r) + "@example.gov.uk" }
 
-func newPersonWorld(t *testing.T) *personWorld {
+func newPersonWorld(t *testing.T, st *store.Store) *personWorld {
 	t.Helper()
-	env := newTestEnv(t)
+	env := newTestEnv(t, st)
 	ctx := context.Background()
-	st := env.store
 	sys := care.SystemActor("test")
 	council, err := st.CreateOrganisation(ctx, sys, care.Organisation{Name: "London Borough of Hackney", Kind: care.OrgLocalAuthority, GSSCode: "E09000012"})
 	if err != nil {
@@ -260,6 +260,7 @@ func expectedStatus(role care.Role, rel relation, rule routeRule, ok int) int {
 }
 
 func TestEveryPersonRouteIsInThePersonMatrix(t *testing.T) {
+	t.Parallel()
 	s := &Server{assets: &assets{}}
 	covered := map[string]bool{}
 	for _, r := range personRoutes {
@@ -277,7 +278,8 @@ func TestEveryPersonRouteIsInThePersonMatrix(t *testing.T) {
 // sharing, and checks the status against the expected table. Deny is the
 // default: anything not listed as allowed must be refused.
 func TestPersonRoutesMatrix(t *testing.T) {
-	w := newPersonWorld(t)
+	t.Parallel()
+	w := newPersonWorld(t, storetest.SQLite(t))
 	type user struct {
 		email string
 		role  care.Role
@@ -305,7 +307,12 @@ func TestPersonRoutesMatrix(t *testing.T) {
 }
 
 func TestObjectionShowsOnlyThatARecordExists(t *testing.T) {
-	w := newPersonWorld(t)
+	t.Parallel()
+	storetest.Engines(t, testObjectionShowsOnlyThatARecordExists)
+}
+
+func testObjectionShowsOnlyThatARecordExists(t *testing.T, st *store.Store) {
+	w := newPersonWorld(t, st)
 	c := w.env.client(t)
 	c.signIn(councilEmail(care.RoleSocialWorker), testPassword)
 	res := c.get("/people/" + w.people[relObjecting])
@@ -320,7 +327,12 @@ func TestObjectionShowsOnlyThatARecordExists(t *testing.T) {
 }
 
 func TestNoRelationshipIsRefusedAndAudited(t *testing.T) {
-	w := newPersonWorld(t)
+	t.Parallel()
+	storetest.Engines(t, testNoRelationshipIsRefusedAndAudited)
+}
+
+func testNoRelationshipIsRefusedAndAudited(t *testing.T, st *store.Store) {
+	w := newPersonWorld(t, st)
 	c := w.env.client(t).mustSignIn(care.RoleNurse)
 	res := c.get("/people/" + w.people[relCareTeam])
 	if res.status != http.StatusForbidden || !strings.Contains(res.body, "You do not have access to this record") ||
@@ -341,7 +353,12 @@ func TestNoRelationshipIsRefusedAndAudited(t *testing.T) {
 }
 
 func TestRegisterPersonForm(t *testing.T) {
-	env := newTestEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testRegisterPersonForm)
+}
+
+func testRegisterPersonForm(t *testing.T, st *store.Store) {
+	env := newTestEnv(t, st)
 	ctx := context.Background()
 	sys := care.SystemActor("test")
 	if _, err := env.store.CreateOrganisation(ctx, sys, care.Organisation{Name: "London Borough of Hackney", Kind: care.OrgLocalAuthority, GSSCode: "E09000012"}); err != nil {
@@ -414,7 +431,12 @@ func TestRegisterPersonForm(t *testing.T) {
 }
 
 func TestCareTeamJourney(t *testing.T) {
-	w := newPersonWorld(t)
+	t.Parallel()
+	storetest.Engines(t, testCareTeamJourney)
+}
+
+func testCareTeamJourney(t *testing.T, st *store.Store) {
+	w := newPersonWorld(t, st)
 	pm := w.env.client(t).mustSignIn(care.RolePracticeManager)
 	personID := w.env.ids["{person}"]
 	res := pm.get("/people/" + personID + "/care-team?q=council%20social")
@@ -457,7 +479,12 @@ func TestCareTeamJourney(t *testing.T) {
 }
 
 func TestPlanEditConflictShowsBothVersionsAndLosesNothing(t *testing.T) {
-	env := newTestEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testPlanEditConflictShowsBothVersionsAndLosesNothing)
+}
+
+func testPlanEditConflictShowsBothVersionsAndLosesNothing(t *testing.T, st *store.Store) {
+	env := newTestEnv(t, st)
 	path := "/people/" + env.ids["{person}"] + "/plan/sections/goals"
 	gp := env.client(t).mustSignIn(care.RoleGP)
 	nurse := env.client(t).mustSignIn(care.RoleNurse)
@@ -495,7 +522,12 @@ func TestPlanEditConflictShowsBothVersionsAndLosesNothing(t *testing.T) {
 }
 
 func TestPlanActionForm(t *testing.T) {
-	env := newTestEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testPlanActionForm)
+}
+
+func testPlanActionForm(t *testing.T, st *store.Store) {
+	env := newTestEnv(t, st)
 	gp := env.client(t).mustSignIn(care.RoleGP)
 	base := "/people/" + env.ids["{person}"] + "/plan/actions"
 	res := gp.post(base, url.Values{"description": {"Order a grab rail"}, "owner": {"person:"}, "due_date_day": {"31"},
@@ -515,7 +547,12 @@ func TestPlanActionForm(t *testing.T) {
 }
 
 func TestTimelineShowsPlanAndCareTeamChanges(t *testing.T) {
-	w := newPersonWorld(t)
+	t.Parallel()
+	storetest.Engines(t, testTimelineShowsPlanAndCareTeamChanges)
+}
+
+func testTimelineShowsPlanAndCareTeamChanges(t *testing.T, st *store.Store) {
+	w := newPersonWorld(t, st)
 	gp := w.env.client(t).mustSignIn(care.RoleGP)
 	id := w.env.ids["{person}"]
 	if res := gp.post("/people/"+id+"/plan/sections/needs", url.Values{"version": {"0"}, "needs": {"Help with shopping"}}); res.status != http.StatusSeeOther {
@@ -548,7 +585,12 @@ func TestTimelineShowsPlanAndCareTeamChanges(t *testing.T) {
 }
 
 func TestBreakGlassJourney(t *testing.T) {
-	w := newPersonWorld(t)
+	t.Parallel()
+	storetest.Engines(t, testBreakGlassJourney)
+}
+
+func testBreakGlassJourney(t *testing.T, st *store.Store) {
+	w := newPersonWorld(t, st)
 	id := w.people[relCareTeam]
 	rec, err := w.env.store.PersonRecord(context.Background(), care.SystemActor("test"), id)
 	if err != nil {
@@ -578,7 +620,7 @@ func TestBreakGlassJourney(t *testing.T) {
 		t.Fatalf("no reason = %d", res.status)
 	}
 	res = nurse.post("/break-glass", url.Values{"nhs_number": {nhs}, "category": {"emergency"}, "reason": {"Found on the floor at home, need medicines"}})
-	if res.status != http.StatusSeeOther || res.location != "/people/"+id+"?done=break-glass" {
+	if res.status != http.StatusSeeOther || res.location != "/people/"+id {
 		t.Fatalf("break-glass = %d %q", res.status, res.location)
 	}
 	res = nurse.get("/people/" + id)
@@ -622,9 +664,16 @@ func TestBreakGlassJourney(t *testing.T) {
 		t.Fatalf("find access log = %d %q", res.status, res.location)
 	}
 	res = officer.get(res.location)
-	for _, want := range []string{"Who has accessed this record", "Used emergency access", "Refused", "Test Nurse", "Found on the floor at home", "break glass"} {
+	for _, want := range []string{"Who has accessed this record", "Used emergency access", "Refused", "Test Nurse", "Found on the floor at home",
+		"Through emergency access.", "Their identity, contact details, communication needs, carers, no alerts, the care team and “About me”."} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("access log lacks %q", want)
+		}
+	}
+	// The audit trail's own shorthand stays off the page.
+	for _, raw := range []string{"0 shown", "0 withheld", "through:", "break glass", "about me,"} {
+		if strings.Contains(res.body, raw) {
+			t.Errorf("access log shows the audit trail's words %q", raw)
 		}
 	}
 }

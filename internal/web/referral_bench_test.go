@@ -20,6 +20,7 @@ import (
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/demo"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // BenchmarkIncomingQueuePage measures the incoming queue page of the demo's
@@ -43,7 +44,7 @@ func BenchmarkIncomingQueuePage(b *testing.B) {
 	}
 	cheap := auth.Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}
 	_, statErr := os.Stat(path)
-	st, err := store.Open(ctx, "sqlite:"+path, store.Options{})
+	st, err := store.Open(ctx, "sqlite:"+path, store.Options{Calendar: storetest.Calendar(b)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func BenchmarkIncomingQueuePage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := New(st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
+	s, err := New(st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Calendar: st.Calendar()})
 	if err != nil {
 		b.Fatal(err)
 	}

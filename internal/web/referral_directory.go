@@ -5,11 +5,14 @@ import (
 	"net/http"
 
 	"github.com/joinedup/joinedup/internal/care"
+	"github.com/joinedup/joinedup/internal/directory"
 )
 
 // This file adds referrals to the directory's pages: each service's
 // response figures in search results and on its page, what referrers most
-// often leave out, its response targets, and the way in to refer to it.
+// often leave out, its response targets, and the way in to refer to it;
+// and the directory to referrals: the services a person could be referred
+// to, as a page offers them.
 
 // figuresView is a service's response figures as a page says them.
 type figuresView struct {
@@ -86,4 +89,44 @@ func (s *Server) fillServiceReferrals(r *http.Request, actor care.Actor, sv care
 	}
 	out.Targets = targetLines(tg)
 	return out, nil
+}
+
+// maxServiceChoices is how many services a page offers to refer to: those
+// covering the person, then the nearest others. A select longer than this
+// is no help to anyone.
+const maxServiceChoices = 200
+
+// referralPerson is what the directory needs to know about a person to
+// judge which services cover them.
+func (s *Server) referralPerson(p care.Person) directory.ReferralPerson {
+	rp := directory.ReferralPerson{Postcode: p.Postcode}
+	if o, ok := s.dir.Organisation(p.RegisteredPracticeID); ok {
+		rp.PracticeODS = o.ODSCode
+	}
+	return rp
+}
+
+// serviceChoices groups the services a person could be referred to for a
+// select: those covering them under near, then the rest under others, in
+// ReferralTargets' order, leaving out the service skip.
+func serviceChoices(targets []directory.ReferralTarget, skip, chosen, near, others string) []choiceGroup {
+	covering, rest := choiceGroup{Label: near}, choiceGroup{Label: others}
+	for _, tg := range targets {
+		if tg.Service.ID == skip {
+			continue
+		}
+		c := choice{Value: tg.Service.ID, Label: tg.Service.Name + " (" + tg.Organisation.Name + ")", Checked: chosen == tg.Service.ID}
+		if tg.Covers {
+			covering.Choices = append(covering.Choices, c)
+		} else {
+			rest.Choices = append(rest.Choices, c)
+		}
+	}
+	var out []choiceGroup
+	for _, g := range []choiceGroup{covering, rest} {
+		if len(g.Choices) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/store"
@@ -29,12 +30,12 @@ type rowView struct {
 	Due    string
 }
 
-func viewRows(rows []store.ReferralRow, side care.ReferralSide) []rowView {
+func viewRows(rows []store.ReferralRow, side care.ReferralSide, loc *time.Location) []rowView {
 	out := make([]rowView, len(rows))
 	for i, x := range rows {
 		out[i] = rowView{ReferralRow: x, Ref: care.ReferralReference(x.ID), Status: x.Status.LabelFor(side)}
 		if !x.DueAt.IsZero() {
-			out[i].Due = x.DueAt.In(london).Format("2 Jan 2006 at 15:04")
+			out[i].Due = x.DueAt.In(loc).Format("2 Jan 2006 at 15:04")
 		}
 	}
 	return out
@@ -75,7 +76,7 @@ func (s *Server) sentPage(w http.ResponseWriter, r *http.Request, actor care.Act
 		return
 	}
 	v := sentView{Page: s.page(r, "Referrals sent by your team"), Switch: referralSwitch("sent"), Status: l.Status,
-		Open: viewRows(l.Open, care.ReferrerSide), Closed: viewRows(l.Closed, care.ReferrerSide)}
+		Open: viewRows(l.Open, care.ReferrerSide, s.loc), Closed: viewRows(l.Closed, care.ReferrerSide, s.loc)}
 	total := 0
 	for _, n := range l.Counts {
 		total += n
@@ -129,7 +130,7 @@ func (s *Server) incomingPage(w http.ResponseWriter, r *http.Request, actor care
 		return
 	}
 	v := incomingView{Page: s.page(r, "Referrals to your team"), Switch: referralSwitch("incoming"), View: q.View,
-		ViewName: incomingLabels[q.View], Rows: viewRows(q.Rows, care.ReceiverSide), More: q.More, TeamName: actor.Acting.TeamName}
+		ViewName: incomingLabels[q.View], Rows: viewRows(q.Rows, care.ReceiverSide, s.loc), More: q.More, TeamName: actor.Acting.TeamName}
 	v.Tabs.Label = "Incoming referrals by view"
 	for _, view := range store.IncomingViews {
 		v.Tabs.Tabs = append(v.Tabs.Tabs, referralTab{Label: incomingLabels[view], Href: "/referrals/incoming?view=" + view, Count: q.Counts[view],

@@ -13,6 +13,8 @@ import (
 
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/directory"
+	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // referralEnv is the demo area with one more person registered at the demo
@@ -23,9 +25,9 @@ type referralEnv struct {
 	nhs                    string
 }
 
-func newReferralEnv(t *testing.T) *referralEnv {
+func newReferralEnv(t *testing.T, st *store.Store) *referralEnv {
 	t.Helper()
-	env := &referralEnv{testEnv: newDirectoryEnv(t), nhs: "9999999905"}
+	env := &referralEnv{testEnv: newDirectoryEnv(t, st), nhs: "9999999905"}
 	find := func(name string) string {
 		_, list := env.app.dir.Listings(directory.ListingQuery{Text: name, Limit: 50})
 		for _, l := range list {
@@ -93,7 +95,12 @@ func referForm(nhs string) url.Values {
 }
 
 func TestReferJourneyOverHTTP(t *testing.T) {
-	env := newReferralEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testReferJourneyOverHTTP)
+}
+
+func testReferJourneyOverHTTP(t *testing.T, st *store.Store) {
+	env := newReferralEnv(t, st)
 	gp := env.client(t).signInAs(care.RoleGP)
 	path := "/directory/services/" + env.socialWork + "/refer"
 
@@ -215,6 +222,17 @@ func TestReferJourneyOverHTTP(t *testing.T) {
 	if !strings.Contains(page.body, "Outcome: Assessment arranged") || !strings.Contains(page.body, "Assessment visit on Thursday.") {
 		t.Error("the GP does not see the outcome")
 	}
+	// Marking it entered in error is a quiet link to a page that asks
+	// first, never a button.
+	eie := refPath + "/move/entered-in-error"
+	if !strings.Contains(page.body, `<a class="app-link-warning" href="`+eie+`">Mark it as entered in error</a>`) ||
+		regexp.MustCompile(`class="nhsuk-button[^"]*"[^>]*href="`+regexp.QuoteMeta(eie)+`"`).MatchString(page.body) {
+		t.Error("entered in error is not offered as a quiet link")
+	}
+	if res := gp.get(eie); res.status != 200 || !strings.Contains(res.body, "It cannot be undone.") ||
+		!strings.Contains(res.body, `class="nhsuk-button nhsuk-button--warning"`) {
+		t.Errorf("the entered in error page = %d, want a warning and a warning button", res.status)
+	}
 	// An illegal move is refused with a clear message.
 	if res := sw.post(refPath+"/move/rejected", url.Values{"version": {"5"}, "reason": {"other"}, "note": {"x"}}); res.status != 400 ||
 		!strings.Contains(res.body, "has been completed, so it can no longer be changed") {
@@ -244,7 +262,12 @@ func TestReferJourneyOverHTTP(t *testing.T) {
 }
 
 func TestRedirectAndDeclineOverHTTP(t *testing.T) {
-	env := newReferralEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testRedirectAndDeclineOverHTTP)
+}
+
+func testRedirectAndDeclineOverHTTP(t *testing.T, st *store.Store) {
+	env := newReferralEnv(t, st)
 	gp := env.client(t).signInAs(care.RoleGP)
 	res := gp.multipartPost("/directory/services/"+env.socialWork+"/refer", referForm(env.nhs), nil)
 	if res.status != http.StatusSeeOther {
@@ -291,7 +314,8 @@ func TestRedirectAndDeclineOverHTTP(t *testing.T) {
 // referral as well as the role: the referrer's team, the receiving team,
 // and a care role with no side in it.
 func TestReferralRoutesMatrix(t *testing.T) {
-	env := newReferralEnv(t)
+	t.Parallel()
+	env := newReferralEnv(t, storetest.SQLite(t))
 	gp := env.client(t).signInAs(care.RoleGP)
 	res := gp.multipartPost("/directory/services/"+env.socialWork+"/refer", referForm(env.nhs), nil)
 	refPath := strings.TrimSuffix(res.location, "?done=sent")

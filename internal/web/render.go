@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	_ "time/tzdata" // so Europe/London works on machines without a zone database
 
 	"github.com/joinedup/joinedup/internal/care"
 )
@@ -23,20 +22,22 @@ type pages struct {
 	byName map[string]*template.Template
 }
 
-func parsePages(as *assets) (*pages, error) {
+// parsePages parses every page's templates. loc is the zone people read
+// times in.
+func parsePages(as *assets, loc *time.Location) (*pages, error) {
 	funcs := template.FuncMap{
 		"asset": as.path,
 		"date": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
 			}
-			return t.In(london).Format("2 Jan 2006")
+			return t.In(loc).Format("2 Jan 2006")
 		},
 		"datetime": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
 			}
-			return t.In(london).Format("2 Jan 2006 at 15:04")
+			return t.In(loc).Format("2 Jan 2006 at 15:04")
 		},
 		"fieldError": func(errs care.FieldErrors, name string) string { return errs.Message(name) },
 		"field":      field,
@@ -45,8 +46,10 @@ func parsePages(as *assets) (*pages, error) {
 		"lines":        func(s string) []string { return strings.Split(s, "\n") },
 		"personNav":    personNav,
 		// MDT meetings: a meeting's day and hours, and a time of day.
-		"mdtWhen": mdtWhen,
+		"mdtWhen": func(start, end time.Time) string { return mdtWhen(start, end, loc) },
 		"clock":   clockText,
+		// Directory: a team with its organisation, named once.
+		"teamOf": teamOf,
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
 	if err != nil {
@@ -201,18 +204,6 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	s.renderError(w, r, care.Errorf(care.KindNotFound, "Page not found"))
 }
 
-// london is the zone people read times in. The binary embeds the time zone
-// database, so this works on machines without one.
-var london = mustLoadLocation("Europe/London")
-
-func mustLoadLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err)
-	}
-	return loc
-}
-
 // formField is what the textField partial needs.
 type formField struct {
 	Name, Label, Value, Error string
@@ -238,4 +229,17 @@ func field(name, label, value, errMsg string, opts ...string) formField {
 		}
 	}
 	return f
+}
+
+// teamOf names a team with the organisation it belongs to, "Hackney
+// Community Health Services – District Nursing Team", without saying the
+// organisation twice when the team's name already starts with it.
+func teamOf(org, team string) string {
+	switch {
+	case team == "":
+		return org
+	case org == "" || strings.HasPrefix(team, org):
+		return team
+	}
+	return org + " – " + team
 }

@@ -23,7 +23,7 @@ func (s *Server) routeTable() []route {
 		// Operations: no session, no personal data.
 		{"GET /healthz", http.HandlerFunc(s.healthz)},
 		{"GET /readyz", http.HandlerFunc(s.readyz)},
-		{"GET /metrics", http.HandlerFunc(s.serveMetrics)},
+		{"GET /metrics", s.metricsPage},
 		{"GET /static/", s.assets.handler()},
 
 		// Signing in and out.
@@ -187,7 +187,7 @@ func (s *Server) routes() http.Handler {
 	}
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
-	web := s.securityHeaders(s.withOrigin(csrf.Handler(s.loadSession(mux))))
+	web := s.securityHeaders(s.withOrigin(csrf.Handler(s.loadSession(s.notices(mux)))))
 	// The Open Referral UK API is public, read-only and sets no cookies, so
 	// it sits outside the session and cross-origin middleware: any website
 	// may read the directory through it.

@@ -6,12 +6,16 @@ package web
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/joinedup/joinedup/internal/auth"
+	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/directory"
 	"github.com/joinedup/joinedup/internal/oruk"
 	"github.com/joinedup/joinedup/internal/store"
@@ -32,6 +36,14 @@ type Config struct {
 	// Directory is the directory's search index. When nil, New builds one
 	// from the store.
 	Directory *directory.Index
+	// Calendar is the working calendar; its zone is the one people read
+	// times in. Required.
+	Calendar *care.Calendar
+	// Metrics is the registry the server adds its request metrics to and
+	// serves at /metrics, where whatever else is registered on it (the Go
+	// runtime, the process, database pools, jobs) appears too. When nil,
+	// the server makes a registry of its own with only its own metrics.
+	Metrics *prometheus.Registry
 }
 
 // Server holds what the handlers share. It has no mutable state of its own
@@ -43,11 +55,15 @@ type Server struct {
 	cfg     Config
 	pages   *pages
 	assets  *assets
-	metrics *metrics
-	mux     *http.ServeMux
-	handler http.Handler
-	dir     *directory.Index
-	oruk    *oruk.API
+	metrics *httpMetrics
+	// metricsPage serves the registry the metrics are on.
+	metricsPage http.Handler
+	mux         *http.ServeMux
+	handler     http.Handler
+	dir         *directory.Index
+	oruk        *oruk.API
+	// loc is the zone people read times in: the calendar's.
+	loc *time.Location
 }
 
 // routePattern names the route a request matches, for metrics and logs.
@@ -66,11 +82,15 @@ func (s *Server) routePattern(r *http.Request) string {
 
 // New builds the web interface.
 func New(s *store.Store, a *auth.Service, log *slog.Logger, cfg Config) (*Server, error) {
+	if cfg.Calendar == nil {
+		return nil, errors.New("the web interface needs a working calendar (Config.Calendar)")
+	}
+	loc := cfg.Calendar.Location()
 	as, err := loadAssets()
 	if err != nil {
 		return nil, err
 	}
-	p, err := parsePages(as)
+	p, err := parsePages(as, loc)
 	if err != nil {
 		return nil, err
 	}
@@ -79,14 +99,23 @@ func New(s *store.Store, a *auth.Service, log *slog.Logger, cfg Config) (*Server
 	}
 	dir := cfg.Directory
 	if dir == nil {
-		dir = directory.New(directory.Options{})
+		dir = directory.New(directory.Options{Location: loc})
 		if err := dir.LoadAll(context.Background(), s); err != nil {
 			// An unmigrated database has no directory yet; the index stays
 			// empty until the next successful sync.
 			log.Warn("the directory index could not be loaded", "err", err)
 		}
 	}
-	srv := &Server{store: s, auth: a, log: log, cfg: cfg, pages: p, assets: as, metrics: newMetrics(), dir: dir}
+	reg := cfg.Metrics
+	if reg == nil {
+		reg = prometheus.NewRegistry()
+	}
+	m, err := newHTTPMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
+	srv := &Server{store: s, auth: a, log: log, cfg: cfg, pages: p, assets: as, metrics: m,
+		metricsPage: metricsHandler(reg, log), dir: dir, loc: loc}
 	srv.handler = srv.routes()
 	return srv, nil
 }

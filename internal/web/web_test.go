@@ -8,16 +8,20 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	_ "time/tzdata" // as in the binary: the tests never depend on the machine's zone database
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/joinedup/joinedup/internal/auth"
 	"github.com/joinedup/joinedup/internal/care"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
+	"github.com/joinedup/joinedup/internal/testdb"
 )
 
 const testPassword = "a long test password"
@@ -55,18 +59,19 @@ func (e *testEnv) expand(path string) string {
 
 func emailFor(r care.Role) string { return string(r) + "@example.nhs.uk" }
 
-// newTestEnv serves joinedup on a fresh SQLite database with one user per role.
-func newTestEnv(t *testing.T) *testEnv {
+// newTestEnv serves joinedup on st, a fresh store from storetest, with one
+// user per role.
+//
+// Tests whose outcome depends on the store (journeys that write and read
+// back, audit, sessions, throttling, readiness) run on both engines through
+// storetest.Engines. The route matrices (TestAuthorisationMatrix,
+// TestPersonRoutesMatrix, TestReferralRoutesMatrix, TestMDTRoutesMatrix) and
+// the tests of pure HTTP behaviour (headers, cookies, error pages, metrics,
+// static pages) decide nothing in SQL that the journeys do not already
+// cover, so they run on SQLite only, to keep the test command fast.
+func newTestEnv(t *testing.T, st *store.Store) *testEnv {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "web.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	if _, err := st.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	sys := care.SystemActor("test")
 	org, err := st.CreateOrganisation(ctx, sys, care.Organisation{Name: "Test Practice", Kind: care.OrgGPPractice, ODSCode: "F99001"})
 	if err != nil {
@@ -124,7 +129,7 @@ func newTestEnv(t *testing.T) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := New(st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
+	s, err := New(st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Calendar: st.Calendar()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -390,6 +395,7 @@ func allowed(a access, r care.Role) bool {
 }
 
 func TestEveryRouteIsInTheMatrix(t *testing.T) {
+	t.Parallel()
 	s := &Server{assets: &assets{}}
 	for _, rt := range s.routeTable() {
 		if _, ok := matrix[rt.pattern]; !ok {
@@ -402,7 +408,8 @@ func TestEveryRouteIsInTheMatrix(t *testing.T) {
 }
 
 func TestAuthorisationMatrix(t *testing.T) {
-	env := newTestEnv(t)
+	t.Parallel()
+	env := newTestEnv(t, storetest.SQLite(t))
 	for pattern, m := range matrix {
 		method, _, _ := strings.Cut(pattern, " ")
 		if !strings.Contains(pattern, " ") {
@@ -441,7 +448,12 @@ func TestAuthorisationMatrix(t *testing.T) {
 }
 
 func TestForbiddenAttemptsAreAudited(t *testing.T) {
-	env := newTestEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testForbiddenAttemptsAreAudited)
+}
+
+func testForbiddenAttemptsAreAudited(t *testing.T, st *store.Store) {
+	env := newTestEnv(t, st)
 	c := env.client(t).mustSignIn(care.RoleGP)
 	if res := c.get("/audit"); res.status != http.StatusForbidden || !strings.Contains(res.body, "You do not have access to this page") {
 		t.Fatalf("GP reading the audit trail: %d", res.status)
@@ -454,7 +466,8 @@ func TestForbiddenAttemptsAreAudited(t *testing.T) {
 }
 
 func TestSignInPage(t *testing.T) {
-	env := newTestEnv(t)
+	t.Parallel()
+	env := newTestEnv(t, storetest.SQLite(t))
 	c := env.client(t)
 	if res := c.get("/"); res.status != http.StatusSeeOther || res.location != "/sign-in" {
 		t.Fatalf("signed-out home = %d %q", res.status, res.location)
@@ -493,7 +506,8 @@ func TestSignInPage(t *testing.T) {
 }
 
 func TestSessionCookie(t *testing.T) {
-	env := newTestEnv(t)
+	t.Parallel()
+	env := newTestEnv(t, storetest.SQLite(t))
 	res := env.client(t).signIn(emailFor(care.RoleGP), testPassword)
 	cookie := res.header.Get("Set-Cookie")
 	for _, want := range []string{sessionCookie + "=", "HttpOnly", "SameSite=Lax", "Path=/"} {
@@ -507,7 +521,8 @@ func TestSessionCookie(t *testing.T) {
 }
 
 func TestCrossOriginPostIsRejected(t *testing.T) {
-	env := newTestEnv(t)
+	t.Parallel()
+	env := newTestEnv(t, storetest.SQLite(t))
 	c := env.client(t).mustSignIn(care.RoleGP)
 	res := c.do(http.MethodPost, "/sign-out", url.Values{}, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
 	if res.status != http.StatusForbidden || !strings.Contains(res.body, "sent from another website") {
@@ -519,7 +534,12 @@ func TestCrossOriginPostIsRejected(t *testing.T) {
 }
 
 func TestExpiredSessionSendsUserToSignIn(t *testing.T) {
-	env := newTestEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testExpiredSessionSendsUserToSignIn)
+}
+
+func testExpiredSessionSendsUserToSignIn(t *testing.T, st *store.Store) {
+	env := newTestEnv(t, st)
 	c := env.client(t).mustSignIn(care.RoleSocialWorker)
 	env.clock.Add(31 * time.Minute)
 	res := c.get("/account")
@@ -533,7 +553,12 @@ func TestExpiredSessionSendsUserToSignIn(t *testing.T) {
 }
 
 func TestSignInIsThrottled(t *testing.T) {
-	env := newTestEnv(t)
+	t.Parallel()
+	storetest.Engines(t, testSignInIsThrottled)
+}
+
+func testSignInIsThrottled(t *testing.T, st *store.Store) {
+	env := newTestEnv(t, st)
 	c := env.client(t)
 	for range 5 {
 		c.signIn(emailFor(care.RoleNurse), "wrong password")
@@ -545,7 +570,8 @@ func TestSignInIsThrottled(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
-	env := newTestEnv(t)
+	t.Parallel()
+	env := newTestEnv(t, storetest.SQLite(t))
 	res := env.client(t).get("/sign-in")
 	want := map[string]string{
 		"Content-Security-Policy": "script-src 'self'",
@@ -568,7 +594,8 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestErrorPagesExplainTheProblem(t *testing.T) {
-	env := newTestEnv(t)
+	t.Parallel()
+	env := newTestEnv(t, storetest.SQLite(t))
 	c := env.client(t).mustSignIn(care.RoleGP)
 	res := c.get("/no-such-page")
 	if res.status != 404 || !strings.Contains(res.body, "Page not found") {
@@ -581,44 +608,96 @@ func TestErrorPagesExplainTheProblem(t *testing.T) {
 }
 
 func TestMetricsCountRequestsByRoute(t *testing.T) {
-	env := newTestEnv(t)
+	t.Parallel()
+	env := newTestEnv(t, storetest.SQLite(t))
 	c := env.client(t)
 	c.get("/healthz")
 	c.get("/no-such-page/123")
+	c.do("BREW", "/healthz", nil, nil)
+	c.do("BREW-456", "/healthz", nil, nil)
 	res := c.get("/metrics")
+	if res.status != 200 || !strings.HasPrefix(res.header.Get("Content-Type"), "text/plain; version=0.0.4") {
+		t.Fatalf("metrics = %d %q", res.status, res.header.Get("Content-Type"))
+	}
 	for _, want := range []string{
-		`joinedup_http_requests_total{route="GET /healthz",method="GET",code="200"} 1`,
-		`joinedup_http_request_duration_seconds_bucket{route="GET /healthz",method="GET",le="0.05"}`,
-		`joinedup_db_connections_open{pool="writer"}`,
+		"# TYPE joinedup_http_requests_total counter",
+		`joinedup_http_requests_total{code="200",method="GET",route="GET /healthz"} 1`,
+		`joinedup_http_requests_total{code="404",method="GET",route="/"} 1`,
+		"# TYPE joinedup_http_request_duration_seconds histogram",
+		`joinedup_http_request_duration_seconds_bucket{method="GET",route="GET /healthz",le="0.05"} `,
+		`joinedup_http_request_duration_seconds_count{method="GET",route="GET /healthz"} 1`,
+		// Methods a client makes up are counted together.
+		`joinedup_http_requests_total{code="404",method="OTHER",route="/"} 2`,
 	} {
 		if !strings.Contains(res.body, want) {
 			t.Errorf("metrics lack %q", want)
 		}
 	}
-	if strings.Contains(res.body, "123") {
-		t.Error("a path, not a route, reached the metrics")
+	if strings.Contains(res.body, "123") || strings.Contains(res.body, "BREW") {
+		t.Error("a path or a made-up method, not a route, reached the metrics")
+	}
+}
+
+func TestMetricsServeTheRegistryTheyAreGiven(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, storetest.SQLite(t))
+	reg := prometheus.NewRegistry()
+	extra := prometheus.NewGauge(prometheus.GaugeOpts{Name: "joinedup_test_registered_elsewhere", Help: "A series another package added."})
+	extra.Set(42)
+	reg.MustRegister(extra)
+	s, err := New(env.store, env.app.auth, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Calendar: env.store.Calendar(), Metrics: reg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/healthz", nil))
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	body := rec.Body.String()
+	for _, want := range []string{"joinedup_test_registered_elsewhere 42", `joinedup_http_requests_total{code="200",method="GET",route="GET /healthz"} 1`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+	// The same registry cannot take a second server's request metrics.
+	if _, err := New(env.store, env.app.auth, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Calendar: env.store.Calendar(), Metrics: reg}); err == nil {
+		t.Error("two servers counted into one registry")
+	}
+}
+
+func TestNewNeedsAWorkingCalendar(t *testing.T) {
+	env := newTestEnv(t, storetest.SQLite(t))
+	if _, err := New(env.store, env.app.auth, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{}); err == nil {
+		t.Fatal("a server without a working calendar was made; it would show times in no zone")
+	}
+	if env.app.loc.String() != "Europe/London" {
+		t.Errorf("times are shown in %s", env.app.loc)
 	}
 }
 
 func TestReadyzNeedsAMigratedDatabase(t *testing.T) {
-	env := newTestEnv(t)
-	if res := env.client(t).get("/readyz"); res.status != 200 {
-		t.Fatalf("readyz = %d", res.status)
-	}
-	ctx := context.Background()
-	raw, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "empty.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
-	a, _ := auth.NewService(raw, auth.DefaultConfig())
-	s, err := New(raw, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec := httptest.NewRecorder()
-	s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
-	if rec.Code != http.StatusServiceUnavailable {
-		t.Fatalf("readyz on an unmigrated database = %d", rec.Code)
-	}
+	t.Parallel()
+	testdb.Engines(t, func(t *testing.T, dsn string) {
+		ctx := context.Background()
+		st, err := store.Open(ctx, dsn, store.Options{Calendar: storetest.Calendar(t)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		a, _ := auth.NewService(st, auth.DefaultConfig())
+		s, err := New(st, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Config{Calendar: st.Calendar()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+		if rec.Code != http.StatusServiceUnavailable {
+			t.Fatalf("readyz on an unmigrated database = %d", rec.Code)
+		}
+		if _, err := st.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if res := newTestEnv(t, st).client(t).get("/readyz"); res.status != 200 {
+			t.Fatalf("readyz = %d", res.status)
+		}
+	})
 }

@@ -57,6 +57,7 @@ func read(t *testing.T, p string) string {
 }
 
 func TestGenerate(t *testing.T) {
+	t.Parallel()
 	nodeModules, src, out := fakeTree(t)
 	manifest, err := generate(nodeModules, src, out)
 	if err != nil {
@@ -142,6 +143,7 @@ func TestGenerate(t *testing.T) {
 }
 
 func TestGenerateIsStable(t *testing.T) {
+	t.Parallel()
 	nodeModules, src, out := fakeTree(t)
 	first, err := generate(nodeModules, src, out)
 	if err != nil {
@@ -176,6 +178,7 @@ func TestGenerateIsStable(t *testing.T) {
 }
 
 func TestGenerateRefuses(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		mutate  func(t *testing.T, nodeModules, src string)
@@ -245,6 +248,7 @@ func TestGenerateRefuses(t *testing.T) {
 }
 
 func TestHashedName(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ in, want string }{
 		{"app.css", `^app\.[0-9a-f]{8}\.css$`},
 		{"nhsuk-frontend.min.js", `^nhsuk-frontend\.[0-9a-f]{8}\.min\.js$`},

@@ -1,4 +1,9 @@
-package notify
+// Package mail sends email alerts through an SMTP server. An email leaves
+// joinedup's control, so every alert is the same: it says only that there is
+// an update and where to sign in, never whom it is about, what happened, or
+// any reference that could be looked up without signing in. What the update
+// is stays in the in-app inbox (package notify).
+package mail
 
 import (
 	"context"
@@ -12,23 +17,18 @@ import (
 	"time"
 )
 
-// This file sends email alerts. An email leaves joinedup's control, so it
-// says only that there is an update and where to sign in: never whom it is
-// about, what happened, or any reference that could be looked up without
-// signing in.
+// AlertSubject is the subject of every email alert.
+const AlertSubject = "You have an update in joinedup"
 
-// EmailSubject is the subject of every email alert.
-const EmailSubject = "You have an update in joinedup"
-
-// EmailBody is the whole text of every email alert: the one sentence and
+// AlertBody is the whole text of every email alert: the one sentence and
 // a link to the inbox, where the user signs in to see what it is.
-func EmailBody(baseURL string) string {
+func AlertBody(baseURL string) string {
 	return "You have an update in joinedup.\r\n\r\nSign in to see it: " + strings.TrimRight(baseURL, "/") + "/inbox\r\n"
 }
 
-// Mailer sends email alerts through an SMTP server. The zero value sends
+// Sender sends email alerts through an SMTP server. The zero value sends
 // nothing: email is only sent when a server is configured.
-type Mailer struct {
+type Sender struct {
 	// Addr is the server's host:port.
 	Addr string
 	// From is the sender's address.
@@ -44,7 +44,7 @@ type Mailer struct {
 }
 
 // Configured reports whether there is a server to send through.
-func (m Mailer) Configured() bool { return m.Addr != "" && m.From != "" }
+func (m Sender) Configured() bool { return m.Addr != "" && m.From != "" }
 
 // validAddress accepts one plain address with nothing that could start a
 // new header line.
@@ -55,7 +55,7 @@ func validAddress(s string) bool {
 
 // Send emails the alert to one address. It uses STARTTLS whenever the
 // server offers it, and refuses to send a password without it.
-func (m Mailer) Send(ctx context.Context, to string) error {
+func (m Sender) Send(ctx context.Context, to string) error {
 	if !m.Configured() {
 		return fmt.Errorf("no SMTP server is configured")
 	}
@@ -113,13 +113,13 @@ func (m Mailer) Send(ctx context.Context, to string) error {
 	rand.Read(id[:])
 	msg := "From: joinedup <" + m.From + ">\r\n" +
 		"To: <" + to + ">\r\n" +
-		"Subject: " + EmailSubject + "\r\n" +
+		"Subject: " + AlertSubject + "\r\n" +
 		"Date: " + time.Now().UTC().Format(time.RFC1123Z) + "\r\n" +
 		"Message-ID: <" + hex.EncodeToString(id[:]) + "@joinedup>\r\n" +
 		"MIME-Version: 1.0\r\n" +
 		"Content-Type: text/plain; charset=utf-8\r\n" +
 		"Auto-Submitted: auto-generated\r\n" +
-		"\r\n" + EmailBody(m.BaseURL)
+		"\r\n" + AlertBody(m.BaseURL)
 	if _, err := w.Write([]byte(msg)); err != nil {
 		return err
 	}

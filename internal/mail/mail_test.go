@@ -1,4 +1,4 @@
-package notify
+package mail
 
 import (
 	"bufio"
@@ -111,9 +111,10 @@ func (f *fakeSMTP) received() []fakeMail {
 	return append([]fakeMail(nil), f.mail...)
 }
 
-func TestMailerSendsOnlyTheUpdateAndALink(t *testing.T) {
+func TestSenderSendsOnlyTheUpdateAndALink(t *testing.T) {
+	t.Parallel()
 	srv := startFakeSMTP(t, false)
-	m := Mailer{Addr: srv.ln.Addr().String(), From: "alerts@joinedup.example", BaseURL: "https://joinedup.example/", Timeout: 5 * time.Second}
+	m := Sender{Addr: srv.ln.Addr().String(), From: "alerts@joinedup.example", BaseURL: "https://joinedup.example/", Timeout: 5 * time.Second}
 	if err := m.Send(context.Background(), "gp@practice.example"); err != nil {
 		t.Fatal(err)
 	}
@@ -137,20 +138,21 @@ func TestMailerSendsOnlyTheUpdateAndALink(t *testing.T) {
 	}
 }
 
-func TestMailerRefusesWhatItCannotSendSafely(t *testing.T) {
+func TestSenderRefusesWhatItCannotSendSafely(t *testing.T) {
+	t.Parallel()
 	srv := startFakeSMTP(t, true)
 	addr := srv.ln.Addr().String()
 	tests := []struct {
 		name string
-		m    Mailer
+		m    Sender
 		to   string
 	}{
-		{"not configured", Mailer{}, "a@b.example"},
-		{"header injection", Mailer{Addr: addr, From: "x@y.example"}, "a@b.example\r\nBcc: c@d.example"},
-		{"two addresses", Mailer{Addr: addr, From: "x@y.example"}, "a@b.example, c@d.example"},
+		{"not configured", Sender{}, "a@b.example"},
+		{"header injection", Sender{Addr: addr, From: "x@y.example"}, "a@b.example\r\nBcc: c@d.example"},
+		{"two addresses", Sender{Addr: addr, From: "x@y.example"}, "a@b.example, c@d.example"},
 		// net/smtp will not send a password in the clear to another host;
 		// 127.0.0.1 counts as this machine, so this one signs in.
-		{"server needs signing in", Mailer{Addr: addr, From: "x@y.example"}, "a@b.example"},
+		{"server needs signing in", Sender{Addr: addr, From: "x@y.example"}, "a@b.example"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -159,29 +161,8 @@ func TestMailerRefusesWhatItCannotSendSafely(t *testing.T) {
 			}
 		})
 	}
-	signedIn := Mailer{Addr: addr, From: "x@y.example", Username: "u", Password: "p", BaseURL: "http://localhost"}
+	signedIn := Sender{Addr: addr, From: "x@y.example", Username: "u", Password: "p", BaseURL: "http://localhost"}
 	if err := signedIn.Send(context.Background(), "a@b.example"); err != nil {
 		t.Errorf("signing in = %v", err)
-	}
-}
-
-func TestReferralMessagesNameNobody(t *testing.T) {
-	msgs := []Message{
-		NewReferral("u", "01a1fc06-17df-7d9a-bf16-bafc03f8031a", "Hackney Reablement", "urgent"),
-		ReferralUpdate("u", "01a1fc06-17df-7d9a-bf16-bafc03f8031a", "Hackney Reablement", "Accepted", true),
-		ReferralMessage("u", "01a1fc06-17df-7d9a-bf16-bafc03f8031a", "Hackney Reablement", true),
-		ReferralAssigned("u", "01a1fc06-17df-7d9a-bf16-bafc03f8031a", "Hackney Reablement"),
-		ReferralOverdue("u", "01a1fc06-17df-7d9a-bf16-bafc03f8031a", "Hackney Reablement", "acknowledge", "routine"),
-	}
-	for _, m := range msgs {
-		if err := m.Validate(); err != nil {
-			t.Errorf("%s: %v", m.Kind, err)
-		}
-		if !strings.Contains(m.Subject, "BFC03F8031A"[3:]) || m.Link != "/referrals/01a1fc06-17df-7d9a-bf16-bafc03f8031a" {
-			t.Errorf("%s: subject %q link %q", m.Kind, m.Subject, m.Link)
-		}
-	}
-	if msgs[1].Kind != KindReferralOutcome || msgs[4].DedupeKey == "" {
-		t.Error("the outcome or the escalation is not marked as such")
 	}
 }
