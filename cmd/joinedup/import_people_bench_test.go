@@ -20,6 +20,7 @@ import (
 	"github.com/joinedup/joinedup/internal/demo"
 	"github.com/joinedup/joinedup/internal/fhir"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // BenchmarkImportPeople runs "joinedup import people" on a population of
@@ -174,7 +175,7 @@ type benchMeta struct {
 // import would.
 func addPractices(b *testing.B, dsn string, codes []string) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, dsn, store.Options{})
+	st, err := store.Open(ctx, dsn, store.Options{Calendar: storetest.Calendar(b)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -84,7 +84,7 @@ func TestImportPeople(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	st, err := store.Open(ctx, db, store.Options{})
+	st, err := store.Open(ctx, db, store.Options{Calendar: mustCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -167,7 +167,7 @@ func TestImportPeopleListsLookAlikes(t *testing.T) {
 // imported.
 func TestImportPeopleStopsWhenTheDatabaseFails(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "people.db"), store.Options{})
+	st, err := store.Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "people.db"), store.Options{Calendar: mustCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
