@@ -12,21 +12,6 @@ import (
 	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
-// testCalendar is the working calendar cmd/joinedup gives the store:
-// England and Wales bank holidays in Europe/London.
-func testCalendar(tb testing.TB) *care.Calendar {
-	tb.Helper()
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cal, err := care.NewCalendar(loc)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return cal
-}
-
 // cheap keeps tests fast; production uses DefaultArgon2.
 var cheap = Argon2Params{MemoryKiB: 64, Time: 1, Threads: 1}
 

@@ -59,18 +59,3 @@ func testLoadMakesTheMDTJourneyPossible(t *testing.T, st *store.Store) {
 		t.Errorf("the first meeting is at %v", local)
 	}
 }
-
-// testCalendar is the working calendar cmd/joinedup gives the store:
-// England and Wales bank holidays in Europe/London.
-func testCalendar(tb testing.TB) *care.Calendar {
-	tb.Helper()
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cal, err := care.NewCalendar(loc)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return cal
-}

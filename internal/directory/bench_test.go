@@ -20,6 +20,7 @@ import (
 	"github.com/joinedup/joinedup/internal/demo"
 	"github.com/joinedup/joinedup/internal/geo"
 	"github.com/joinedup/joinedup/internal/store"
+	"github.com/joinedup/joinedup/internal/store/storetest"
 )
 
 // The search benchmark runs over a generated directory loaded into each
@@ -72,7 +73,7 @@ func openBenchStore(b *testing.B, engine string) *store.Store {
 		u.RawQuery = q.Encode()
 		dsn = u.String()
 	}
-	st, err := store.Open(ctx, dsn, store.Options{Calendar: testCalendar(b)})
+	st, err := store.Open(ctx, dsn, store.Options{Calendar: storetest.Calendar(b)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -18,16 +18,6 @@ const (
 	lewisham = "E09000023"
 )
 
-// testCalendar is the working calendar cmd/joinedup runs on.
-func testCalendar(tb testing.TB) *care.Calendar {
-	tb.Helper()
-	cal, err := care.NewCalendar(testLondon())
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return cal
-}
-
 // testLondon is the zone of the working calendar cmd/joinedup runs on.
 func testLondon() *time.Location {
 	loc, err := time.LoadLocation("Europe/London")

@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 	_ "time/tzdata" // as in the binary: the tests never depend on the machine's zone database
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -373,18 +372,3 @@ func mustJSON(t *testing.T, v any) json.RawMessage {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// testCalendar is the working calendar cmd/joinedup gives the store:
-// England and Wales bank holidays in Europe/London.
-func testCalendar(tb testing.TB) *care.Calendar {
-	tb.Helper()
-	loc, err := time.LoadLocation("Europe/London")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cal, err := care.NewCalendar(loc)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return cal
-}

@@ -36,43 +36,8 @@ func BenchmarkReferralWriteVsRawCommit(b *testing.B) {
 	if _, err := s.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	sys := care.SystemActor("bench")
-	org := func(o care.Organisation) care.Organisation {
-		created, err := s.CreateOrganisation(ctx, sys, o)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return created
-	}
-	practice := org(care.Organisation{Name: "Practice", Kind: care.OrgGPPractice, ODSCode: "F84003"})
-	council := org(care.Organisation{Name: "Council", Kind: care.OrgLocalAuthority, GSSCode: "E09000012"})
-	actor := func(o care.Organisation, email string, role care.Role) (care.Actor, care.Team) {
-		tm, err := s.CreateTeam(ctx, sys, care.Team{OrganisationID: o.ID, Name: email, Kind: "team"})
-		if err != nil {
-			b.Fatal(err)
-		}
-		u, err := s.CreateUser(ctx, sys, NewUser{Email: email, Name: email, PasswordHash: "h",
-			Memberships: []NewMembership{{TeamID: tm.ID, Role: role}}})
-		if err != nil {
-			b.Fatal(err)
-		}
-		return care.Actor{UserID: u.ID, Name: u.Name, Acting: u.Memberships[0], Memberships: u.Memberships}, tm
-	}
-	gp, _ := actor(practice, "gp@example.nhs.uk", care.RoleGP)
-	sw, swTeam := actor(council, "sw@example.gov.uk", care.RoleSocialWorker)
-	sv, err := s.CreateService(ctx, sys, care.Service{OrganisationID: council.ID, TeamID: swTeam.ID, Name: "Social work",
-		Description: "Social work.", Status: care.ServiceActive, Needs: []string{"personal-care"},
-		Catchment: []care.CatchmentArea{{Kind: care.CatchLocalAuthority, Code: "E09000012"}},
-		Referral:  care.Referral{Methods: []care.ReferralMethod{care.ReferThroughJoinedup}}, Capacity: care.Capacity{State: care.CapacityAccepting}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	if _, err := s.RegisterPerson(ctx, sys, care.Person{NHSNumber: "9990000026", GivenName: "Ada", FamilyName: "Lovelace",
-		DateOfBirth: "1941-05-17", Address: "1 Road", Postcode: "E5 0PQ", RegisteredPracticeID: practice.ID}, nil, false); err != nil {
-		b.Fatal(err)
-	}
-	form := NewReferral{NHSNumber: "9990000026", ServiceID: sv.ID, NeedCode: "personal-care", Wants: "Help at home",
-		Urgency: care.UrgencyRoutine, LegalBasis: care.LegalBasisConsent, Contact: "Phone", ConfirmDuplicate: true}
+	f := newReferralFixture(b, s)
+	gp, sw, form := f.gp, f.sw, f.form
 
 	raw, err := sql.Open("sqlite", "file:"+filepath.Join(dir, "raw.db")+
 		"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=foreign_keys(1)&_txlock=immediate")
