@@ -188,7 +188,7 @@ func inList(ids []string) (string, []any) {
 	for i, id := range ids {
 		args[i] = id
 	}
-	return `(?` + strings.Repeat(`, ?`, len(ids)-1) + `)`, args
+	return "(" + placeholders(1, len(ids)) + ")", args
 }
 
 // queryStrings runs a query that selects one text column, such as ids,

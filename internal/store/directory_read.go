@@ -57,7 +57,7 @@ func (s *Store) DirectoryEntries(ctx context.Context, refs []EntryRef) (d Direct
 		for typ, ids := range byType {
 			for start := 0; start < len(ids); start += 500 {
 				chunk := ids[start:min(start+500, len(ids))]
-				where := ` WHERE id IN (?` + strings.Repeat(`, ?`, len(chunk)-1) + `)`
+				where := ` WHERE id IN (` + placeholders(1, len(chunk)) + `)`
 				found := map[string]bool{}
 				switch typ {
 				case EntryOrganisation:
@@ -251,7 +251,7 @@ func queryServices(ctx context.Context, t *tx, where string, args ...any) ([]car
 	}
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		if err := loadServiceLists(ctx, t, byID, `WHERE service_id IN (?`+strings.Repeat(`, ?`, len(chunk)-1)+`)`, chunk...); err != nil {
+		if err := loadServiceLists(ctx, t, byID, `WHERE service_id IN (`+placeholders(1, len(chunk))+`)`, chunk...); err != nil {
 			return nil, err
 		}
 	}

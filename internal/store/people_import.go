@@ -442,16 +442,6 @@ func multiRowInsert(table string, width, rows int) string {
 	return "INSERT INTO " + table + " VALUES " + placeholders(width, rows)
 }
 
-// placeholders is rows groups of width "?" each: "(?, ?), (?, ?)", or
-// "?, ?" when width is 1.
-func placeholders(width, rows int) string {
-	one := strings.TrimSuffix(strings.Repeat("?, ", width), ", ")
-	if width > 1 {
-		one = "(" + one + ")"
-	}
-	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
-}
-
 // queryIn runs prefix + "(…)" + suffix for values, taken as tuples of
 // width values, inChunk tuples at a time, calling fn for every row. A short
 // last chunk repeats its last tuple, which leaves the IN list's meaning as

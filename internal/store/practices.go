@@ -70,7 +70,7 @@ func (s *Store) UpsertPractices(ctx context.Context, actor care.Actor, practices
 			chunk := unchanged[start:min(start+500, len(unchanged))]
 			args := append([]any{t.now, auditUserID(actor), source}, chunk...)
 			if _, err := t.exec(ctx, `UPDATE organisations SET verified_at = ?, verified_by_id = ?, verified_by_name = ?
-				WHERE id IN (?`+strings.Repeat(`, ?`, len(chunk)-1)+`)`, args...); err != nil {
+				WHERE id IN (`+placeholders(1, len(chunk))+`)`, args...); err != nil {
 				return err
 			}
 		}

@@ -339,7 +339,7 @@ func (s *Store) ReferralFigures(ctx context.Context, serviceIDs []string) (map[s
 				args = append(args, id)
 			}
 			rows, err := t.query(ctx, `SELECT service_id, status, sent_at, acknowledged_at, decided_at, decision FROM referrals
-				WHERE sent_at > ? AND service_id IN (?`+strings.Repeat(", ?", len(batch)-1)+`)`, args...)
+				WHERE sent_at > ? AND service_id IN (`+placeholders(1, len(batch))+`)`, args...)
 			if err != nil {
 				return err
 			}

@@ -504,6 +504,16 @@ func (t *tx) execOne(ctx context.Context, ifNone error, query string, args ...an
 	return nil
 }
 
+// placeholders is rows groups of width "?" each: "(?, ?), (?, ?)", or
+// "?, ?" when width is 1.
+func placeholders(width, rows int) string {
+	one := strings.TrimSuffix(strings.Repeat("?, ", width), ", ")
+	if width > 1 {
+		one = "(" + one + ")"
+	}
+	return strings.TrimSuffix(strings.Repeat(one+", ", rows), ", ")
+}
+
 // nullString stores "" as NULL, so optional text columns stay NULL rather
 // than empty and unique indexes ignore them.
 func nullString(s string) any {
