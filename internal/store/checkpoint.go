@@ -64,7 +64,6 @@ func (c *checkpointer) loop() {
 	lastCommit := time.Now()
 	tick := time.NewTicker(checkpointEvery)
 	defer tick.Stop()
-	var idle <-chan time.Time
 	for {
 		select {
 		case <-c.stop:
@@ -84,18 +83,8 @@ func (c *checkpointer) loop() {
 				dirty = false
 				continue
 			}
-			pages := c.checkpoint("PASSIVE")
-			if pages > maxWALPages {
+			if c.checkpoint("PASSIVE") > maxWALPages {
 				c.checkpoint("RESTART")
-			}
-			// Come back when idle even if no more commits arrive, to
-			// truncate the WAL.
-			idle = time.After(checkpointIdle)
-		case <-idle:
-			idle = nil
-			if dirty && time.Since(lastCommit) >= checkpointIdle {
-				c.checkpoint("TRUNCATE")
-				dirty = false
 			}
 		}
 	}

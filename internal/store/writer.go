@@ -169,7 +169,6 @@ func (w *groupWriter) runGroup(first *writeRequest) {
 			// others run again, each alone.
 			sqlTx.Rollback()
 			next.done <- result
-			w.count(0, len(members), 0)
 			for _, m := range members {
 				w.runAlone(m.req)
 			}
