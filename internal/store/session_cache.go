@@ -68,10 +68,11 @@ func (s *Store) cachedSession(ctx context.Context, idHash string) (cachedSession
 	return e, true, nil
 }
 
-// observe forgets everything cached under an older epoch. The caller holds
-// c.mu.
+// observe forgets everything cached under an older epoch. Epochs only
+// grow, so an older one read by a slow request changes nothing. The caller
+// holds c.mu.
 func (c *sessionCache) observe(epoch int64) {
-	if epoch != c.epoch {
+	if epoch > c.epoch {
 		clear(c.entries)
 		c.epoch = epoch
 	}
@@ -83,7 +84,9 @@ func (s *Store) rememberSession(idHash string, e cachedSession, epoch int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.observe(epoch)
-	if epoch != c.epoch {
+	if epoch < c.epoch {
+		// Loaded from a snapshot older than a change already seen: it may
+		// be a session that has since ended.
 		return
 	}
 	if c.entries == nil || len(c.entries) >= sessionCacheEntries {
